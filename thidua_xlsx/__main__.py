@@ -1,0 +1,3 @@
+from thidua_xlsx.cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""The catalogue of a campaign: which sheets the form has and which titles and awards each sheet registers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thidua_xlsx.errors import CampaignError
+
+COMPLETION_LEVELS: dict[str, str] = {
+    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "Hoàn thành tốt nhiệm vụ",
+    "HTNV": "Hoàn thành nhiệm vụ",
+    "KHTNV": "Không hoàn thành nhiệm vụ",
+}
+# Sheet B of the form asks only for the two levels that can carry a title.
+TICKED_LEVELS = ("HTXSNV", "HTTNV")
+ORDER_CLASSES = ("Nhất", "Nhì", "Ba")
+KINDS = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân", "gia_dinh": "Gia đình"}
+GROUPS = {"title": "ĐĂNG KÝ DANH HIỆU THI ĐUA", "award": "ĐĂNG KÝ HÌNH THỨC KHEN THƯỞNG"}
+ITEM_KINDS = ("tick", "class")
+COMPLETION_STYLES = ("text", "ticks", "none")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One title or award column of one sheet: a tick, or a class (Huân chương hạng Nhất/Nhì/Ba)."""
+
+    code: str
+    label: str
+    sheet: str
+    group: str
+    kind: str = "tick"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One table of the form (A/ Tập thể, B/ Cá nhân, C/ Gia đình)."""
+
+    key: str
+    kind: str
+    name: str
+    title: str
+    name_heading: str
+    completion: str
+    rows: int
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Sheets and items of a campaign, in form order."""
+
+    sheets: tuple[SheetSpec, ...]
+    items: tuple[Item, ...]
+
+    def items_of(self, sheet_key: str) -> tuple[Item, ...]:
+        """Items of one sheet, titles before awards as on the form."""
+        mine = [i for i in self.items if i.sheet == sheet_key]
+        return tuple([i for i in mine if i.group == "title"] + [i for i in mine if i.group == "award"])
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Item codes in first-seen order: the item columns of registrations.csv."""
+        return tuple(dict.fromkeys(i.code for i in self.items))
+
+    def sheet(self, kind: str) -> SheetSpec | None:
+        """The sheet holding one kind of registrant, if the form has it."""
+        return next((s for s in self.sheets if s.kind == kind), None)
+
+    def item(self, code: str) -> Item | None:
+        """The first item with this code, for its label."""
+        return next((i for i in self.items if i.code == code), None)
+
+    @property
+    def has_types(self) -> bool:
+        return any(s.types for s in self.sheets)
+
+
+def _require(table: dict, key: str, where: str, kind: type | tuple[type, ...] = str) -> object:
+    if key not in table:
+        raise CampaignError(f"campaign.toml: thiếu khóa '{key}' trong {where}.")
+    value = table[key]
+    if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+        raise CampaignError(f"campaign.toml: khóa '{key}' trong {where} không hợp lệ: {value!r}.")
+    return value
+
+
+def _choice(value: object, allowed: tuple[str, ...] | dict, key: str, where: str) -> str:
+    if value not in allowed:
+        names = ", ".join(allowed)
+        raise CampaignError(f"campaign.toml: khóa '{key}' trong {where} là {value!r}, phải là một trong: {names}.")
+    return str(value)
+
+
+def parse_catalogue(data: dict, default_rows: dict[str, int] | None = None) -> Catalogue:
+    """Build and validate the catalogue from the [[sheets]] and [[items]] tables of campaign.toml."""
+    raw_sheets = data.get("sheets")
+    if not isinstance(raw_sheets, list) or not raw_sheets:
+        raise CampaignError("campaign.toml: thiếu bảng [[sheets]] (các biểu A/ Tập thể, B/ Cá nhân).")
+    sheets = []
+    for n, raw in enumerate(raw_sheets, 1):
+        where = f"[[sheets]] thứ {n}"
+        name = str(_require(raw, "name", where))
+        if len(name) > 31:
+            raise CampaignError(f"campaign.toml: tên sheet '{name}' trong {where} dài {len(name)} ký tự, tối đa 31.")
+        if any(ch in name for ch in "[]:*?/\\"):
+            raise CampaignError(f"campaign.toml: tên sheet '{name}' trong {where} có ký tự không được dùng ([]:*?/\\).")
+        rows = raw.get("rows", (default_rows or {}).get(str(raw.get("key")), 10))
+        if not isinstance(rows, int) or not 1 <= rows <= 2000:
+            raise CampaignError(f"campaign.toml: khóa 'rows' trong {where} phải là số dòng từ 1 đến 2000, đang là {rows!r}.")
+        types = raw.get("types", [])
+        if not isinstance(types, list) or not all(isinstance(t, str) and t.strip() for t in types):
+            raise CampaignError(f"campaign.toml: khóa 'types' trong {where} phải là danh sách tên loại tập thể.")
+        sheets.append(SheetSpec(
+            key=str(_require(raw, "key", where)),
+            kind=_choice(raw.get("kind"), KINDS, "kind", where),
+            name=name,
+            title=str(_require(raw, "title", where)),
+            name_heading=str(_require(raw, "name_heading", where)),
+            completion=_choice(raw.get("completion", "none"), COMPLETION_STYLES, "completion", where),
+            rows=rows,
+            types=tuple(types),
+        ))
+    keys = [s.key for s in sheets]
+    for field in ("key", "kind", "name"):
+        values = [getattr(s, field) for s in sheets]
+        dup = next((v for v in values if values.count(v) > 1), None)
+        if dup is not None:
+            raise CampaignError(f"campaign.toml: khóa '{field}' = {dup!r} bị lặp trong [[sheets]].")
+    items = []
+    for n, raw in enumerate(data.get("items", []), 1):
+        where = f"[[items]] thứ {n}"
+        code = str(_require(raw, "code", where))
+        if not code.replace("_", "").isalnum() or not code.isupper():
+            raise CampaignError(f"campaign.toml: mã '{code}' trong {where} chỉ gồm chữ in hoa, số và dấu gạch dưới.")
+        items.append(Item(
+            code=code,
+            label=str(_require(raw, "label", where)),
+            sheet=_choice(raw.get("sheet"), tuple(keys), "sheet", where),
+            group=_choice(raw.get("group"), GROUPS, "group", where),
+            kind=_choice(raw.get("kind", "tick"), ITEM_KINDS, "kind", where),
+        ))
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        if (item.sheet, item.code) in seen:
+            raise CampaignError(f"campaign.toml: mã '{item.code}' xuất hiện hai lần trong sheet {item.sheet}.")
+        seen.add((item.sheet, item.code))
+    reserved = set(COMPLETION_LEVELS) | {"TT", "NAME", "NOTE"}
+    clash = next((i.code for i in items if i.code in reserved), None)
+    if clash:
+        raise CampaignError(f"campaign.toml: mã '{clash}' trùng với một cột dành riêng, hãy đặt mã khác.")
+    return Catalogue(sheets=tuple(sheets), items=tuple(items))

@@ -1,0 +1,13 @@
+"""The exceptions of thidua-xlsx: raised when a command cannot go on (findings are values, not exceptions)."""
+
+
+class ThiduaError(Exception):
+    """Base class; the message is Vietnamese and meant for the clerk."""
+
+
+class CampaignError(ThiduaError):
+    """campaign.toml or units.csv is missing or invalid."""
+
+
+class OverwriteError(ThiduaError):
+    """A command would overwrite an existing file or folder without --force."""

@@ -1,0 +1,165 @@
+"""Vietnamese text: NFC cleaning, matching keys, and conversion of legacy TCVN3 (ABC) and VNI text to Unicode."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining marks of the five tones (sắc, huyền, hỏi, ngã, nặng), in the order legacy tables list them.
+ACUTE, GRAVE, HOOK, TILDE, DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+TONE_MARKS = frozenset((ACUTE, GRAVE, HOOK, TILDE, DOT))
+_TONE_DIGIT = {ACUTE: "1", GRAVE: "2", HOOK: "3", TILDE: "4", DOT: "5"}
+_SPACES = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def clean(value: object) -> str:
+    """Text as it should be stored: NFC, spaces collapsed, trimmed."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """A key insensitive to accents, case, spacing and punctuation ("Phòng KH-TC" -> "phong kh tc")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _NON_ALNUM.sub(" ", bare).strip()
+
+
+def name_key(text: str) -> str:
+    """A key for people's names: case, spacing and tone-mark placement ("Hoà"/"Hòa") do not matter, tones do."""
+    words = []
+    for word in clean(text).lower().split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(_TONE_DIGIT[ch] for ch in decomposed if ch in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+        base = "".join(ch for ch in base if ch.isalnum())
+        if base:
+            words.append(base + tones)
+    return " ".join(words)
+
+
+# --- recognising well-formed Vietnamese words -------------------------------------------------------------
+
+_ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
+_NUCLEI = (
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ ưa ưi ưu ươ "
+    "uy yê iêu yêu oai oay oeo uây uôi ươi ươu uya uyê uyu"
+).split()
+_CODAS = "ch|ng|nh|c|m|n|p|t"
+_SYLLABLE = re.compile(
+    rf"^(?:{_ONSETS})?(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:{_CODAS})?$"
+)
+
+
+def is_vietnamese_word(word: str) -> bool:
+    """True when a word spells one Vietnamese syllable with at most one tone mark."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    if sum(ch in TONE_MARKS for ch in decomposed) > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+    return bool(_SYLLABLE.match(base))
+
+
+def _bad_words(text: str) -> int:
+    """Words with non-ASCII letters that are not Vietnamese syllables: the sign of legacy-encoded text."""
+    return sum(1 for w in re.findall(r"[^\W\d_]+", text) if not w.isascii() and not is_vietnamese_word(w))
+
+
+# --- TCVN3 (ABC): one byte per letter; fonts .VnTime (lower case) and .VnTimeH (capitals on the same codes) ---
+
+_TCVN3_LOWER = (
+    # plain, grave, hook, tilde, acute, dot - listed per vowel as the ABC table orders them
+    ("a", "µ¶·¸¹", "àảãáạ"),
+    ("ă", "»¼½¾Æ", "ằẳẵắặ"),
+    ("â", "ÇÈÉÊË", "ầẩẫấậ"),
+    ("e", "ÌÎÏÐÑ", "èẻẽéẹ"),
+    ("ê", "ÒÓÔÕÖ", "ềểễếệ"),
+    ("i", "×ØÜÝÞ", "ìỉĩíị"),
+    ("o", "ßáâãä", "òỏõóọ"),
+    ("ô", "åæçèé", "ồổỗốộ"),
+    ("ơ", "êëìíî", "ờởỡớợ"),
+    ("u", "ïñòóô", "ùủũúụ"),
+    ("ư", "õö÷øù", "ừửữứự"),
+    ("y", "úûüýþ", "ỳỷỹýỵ"),
+)
+TCVN3_TO_UNICODE: dict[str, str] = {"¨": "ă", "©": "â", "ª": "ê", "«": "ô", "¬": "ơ", "\u00ad": "ư", "®": "đ",
+                                    "¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ"}
+for _base, _codes, _letters in _TCVN3_LOWER:
+    TCVN3_TO_UNICODE.update(zip(_codes, _letters))
+_TCVN3_TABLE = str.maketrans(TCVN3_TO_UNICODE)
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    """Convert TCVN3 text; a word typed in capitals (.VnTimeH) comes back in capitals."""
+    converted = text.translate(_TCVN3_TABLE)
+    letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return converted.upper()
+    words = re.split(r"(\s+)", text)
+    out = re.split(r"(\s+)", converted)
+    for i, word in enumerate(words):
+        ascii_letters = [ch for ch in word if ch.isascii() and ch.isalpha()]
+        if len(ascii_letters) >= 2 and all(ch.isupper() for ch in ascii_letters):
+            out[i] = out[i].upper()
+    return "".join(out)
+
+
+# --- VNI Windows: a base letter followed by one modifier byte ---------------------------------------------
+
+_PLAIN = (ACUTE, GRAVE, HOOK, TILDE, DOT)
+
+
+def _vni_pairs() -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for upper in (False, True):
+        def c(s: str) -> str:
+            return s.upper() if upper else s
+        plain, hat, breve = c("ùøûõï"), c("áàåãä"), c("éèúüë")
+        for vowel in "aeouy":
+            for mod, tone in zip(plain, _PLAIN):
+                pairs[c(vowel) + mod] = unicodedata.normalize("NFC", c(vowel) + tone)
+        for vowel in "aeo":
+            pairs[c(vowel) + c("â")] = unicodedata.normalize("NFC", c(vowel) + "\u0302")
+            for mod, tone in zip(hat, _PLAIN):
+                pairs[c(vowel) + mod] = unicodedata.normalize("NFC", c(vowel) + "\u0302" + tone)
+        pairs[c("a") + c("ê")] = c("ă")
+        for mod, tone in zip(breve, _PLAIN):
+            pairs[c("a") + mod] = unicodedata.normalize("NFC", c("ă") + tone)
+        for code, letter in ((c("ô"), c("ơ")), (c("ö"), c("ư"))):
+            pairs[code] = letter
+            for mod, tone in zip(plain, _PLAIN):
+                pairs[code + mod] = unicodedata.normalize("NFC", letter + tone)
+        for code, tone in zip(c("íìæóò"), _PLAIN):
+            pairs[code] = unicodedata.normalize("NFC", c("i") + tone)
+        pairs[c("î")] = c("ỵ")
+        pairs[c("ñ")] = c("đ")
+    return pairs
+
+
+VNI_TO_UNICODE = _vni_pairs()
+_VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(VNI_TO_UNICODE, key=len, reverse=True)))
+
+
+def vni_to_unicode(text: str) -> str:
+    """Convert VNI Windows text to Unicode."""
+    return _VNI_PATTERN.sub(lambda m: VNI_TO_UNICODE[m.group(0)], text)
+
+
+def fix_legacy(text: str) -> tuple[str, str | None]:
+    """Return (text, None) for good Unicode, or (converted, "TCVN3"|"VNI") when the text is legacy-encoded."""
+    if text.isascii():
+        return text, None
+    nfc = unicodedata.normalize("NFC", text)
+    bad = _bad_words(nfc)
+    if not bad:
+        return nfc, None
+    best: tuple[int, str, str | None] = (bad, nfc, None)
+    for encoding, convert in (("TCVN3", tcvn3_to_unicode), ("VNI", vni_to_unicode)):
+        candidate = convert(nfc)
+        score = _bad_words(candidate)
+        if score < best[0]:
+            best = (score, candidate, encoding)
+    return best[1], best[2]
