@@ -175,11 +175,11 @@ class Campaign:
 
         return consolidate(self, progress=progress)
 
-    def report(self, consolidation: "Consolidation | None" = None, force: bool = True) -> dict[str, Path]:
-        """Write reports/registrations.csv and reports/findings.csv; return their paths by name."""
+    def report(self, consolidation: "Consolidation | None" = None, force: bool = False) -> dict[str, Path]:
+        """Write reports/registrations.csv and reports/findings.csv; never replace them unless force."""
         from thidua_xlsx.report import write_reports
 
-        return write_reports(self, consolidation or self.consolidate())
+        return write_reports(self, consolidation or self.consolidate(), force=force)
 
 
 def _text(table: dict, key: str) -> str:

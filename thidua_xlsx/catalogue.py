@@ -71,6 +71,13 @@ class Catalogue:
         """The first item with this code, for its label."""
         return next((i for i in self.items if i.code == code), None)
 
+    def label(self, code: str, kind: str) -> str:
+        """The label of an item as the sheet of this kind shows it (falls back to any sheet, then the code)."""
+        spec = self.sheet(kind)
+        mine = next((i for i in self.items if i.code == code and spec and i.sheet == spec.key), None)
+        found = mine or self.item(code)
+        return found.label if found else code
+
     @property
     def has_types(self) -> bool:
         return any(s.types for s in self.sheets)

@@ -63,9 +63,14 @@ def is_vietnamese_word(word: str) -> bool:
     return bool(_SYLLABLE.match(base))
 
 
+# A word here is a run of anything but spaces, digits and ASCII punctuation, so that the non-letter bytes of
+# legacy encodings ("C«ng", "Tr\u00adêng") stay inside the word they spoil.
+_WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~]+")
+
+
 def _bad_words(text: str) -> int:
     """Words with non-ASCII letters that are not Vietnamese syllables: the sign of legacy-encoded text."""
-    return sum(1 for w in re.findall(r"[^\W\d_]+", text) if not w.isascii() and not is_vietnamese_word(w))
+    return sum(1 for w in _WORD.findall(text) if not w.isascii() and not is_vietnamese_word(w))
 
 
 # --- TCVN3 (ABC): one byte per letter; fonts .VnTime (lower case) and .VnTimeH (capitals on the same codes) ---

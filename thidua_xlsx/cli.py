@@ -1,0 +1,201 @@
+"""The `thidua` command: a thin layer over the library; messages in Vietnamese."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from thidua_xlsx.campaign import VN_TZ, Campaign
+from thidua_xlsx.errors import ThiduaError
+
+CAMPAIGN_ARG = click.argument("campaign", type=click.Path(path_type=Path))
+
+
+class UserError(click.ClickException):
+    """A library error shown as `Lỗi: …` on stderr, exit 1."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _load(path: Path) -> Campaign:
+    try:
+        return Campaign.load(path)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="thidua-xlsx")
+def cli() -> None:
+    """thidua: đăng ký thi đua, khen thưởng từ biểu mẫu đến bảng tổng hợp cho Hội đồng."""
+
+
+@cli.command()
+def presets() -> None:
+    """Liệt kê các mẫu chiến dịch có sẵn."""
+    from thidua_xlsx.presets import PRESETS
+
+    for name, description in PRESETS.items():
+        click.echo(f"{name:16} {description}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--preset", default="so-cong-thuong", show_default=True, help="Mẫu chiến dịch (xem: thidua presets).")
+@click.option("--year", type=int, default=None, help="Năm thi đua (mặc định: năm nay).")
+@click.option("--force", is_flag=True, help="Ghi đè campaign.toml và units.csv đã có.")
+def init(directory: Path, preset: str, year: int | None, force: bool) -> None:
+    """Tạo thư mục chiến dịch (campaign.toml, units.csv) từ một mẫu."""
+    try:
+        campaign = Campaign.init(directory, preset=preset, year=year, force=force)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"Đã tạo chiến dịch {campaign.id} ({campaign.issuer}, năm {campaign.year}, "
+               f"hạn {campaign.deadline:%d/%m/%Y}) tại {directory}")
+    click.echo(f"  {directory / 'campaign.toml'}\n  {directory / 'units.csv'} ({len(campaign.units)} đơn vị)")
+    click.echo(f"Sửa hai tệp này nếu cần, rồi chạy: thidua generate {directory}")
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Chỉ tạo cho đơn vị này (lặp lại được).")
+@click.option("--force", is_flag=True, help="Tạo lại cả những biểu đã có.")
+def generate(campaign: Path, units: tuple[str, ...], force: bool) -> None:
+    """Tạo biểu đăng ký workbooks/<MÃ>.xlsx cho từng đơn vị."""
+    camp = _load(campaign)
+    try:
+        paths = camp.generate(units or None, force=force)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"Đã tạo {len(paths)} biểu đăng ký trong {camp.workbooks_dir}")
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--received-at", help="Thời điểm nhận (ví dụ 2022-03-10T08:30), cho tệp đã nhận từ trước.")
+def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None) -> None:
+    """Thu các tệp đơn vị gửi về (tệp hoặc thư mục) vào returns/, không bao giờ ghi đè."""
+    camp = _load(campaign)
+    when = None
+    if received_at:
+        try:
+            when = datetime.fromisoformat(received_at)
+        except ValueError:
+            raise click.BadParameter(f"'{received_at}' không phải thời điểm dạng 2022-03-10T08:30",
+                                     param_hint="--received-at") from None
+        when = when if when.tzinfo else when.replace(tzinfo=VN_TZ)
+    result = camp.collect(paths, received_at=when)
+    for entry in result.added:
+        click.echo(f"+ {entry.source} -> returns/{entry.file}")
+    for source, existing in result.duplicates:
+        click.echo(f"= {source}: trùng nội dung với returns/{existing}, bỏ qua")
+    for source, reason in result.skipped:
+        click.echo(f"- {source}: {reason}, bỏ qua")
+    click.echo(f"Đã thu {len(result.added)} tệp mới, {len(result.duplicates)} tệp trùng, "
+               f"{len(result.skipped)} tệp bỏ qua.")
+    if not result.added and not result.duplicates:
+        sys.exit(1)
+
+
+def _consolidate(camp: Campaign):
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_console()) as bar:
+        task = bar.add_task("Đọc các tệp đã thu", total=None)
+        return camp.consolidate(progress=lambda n, total: bar.update(task, completed=n, total=total))
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def check(campaign: Path, fmt: str) -> None:
+    """Kiểm tra các tệp đã thu; thoát mã 1 nếu có lỗi."""
+    camp = _load(campaign)
+    result = _consolidate(camp) if fmt == "table" else camp.consolidate()
+    report = result.report
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dicts(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        from thidua_xlsx.report import write_findings_csv
+
+        write_findings_csv(report, click.get_text_stream("stdout"))
+    else:
+        from thidua_xlsx.render import findings_table
+
+        _console().print(findings_table(camp, report))
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@CAMPAIGN_ARG
+def status(campaign: Path) -> None:
+    """Tình hình nộp của từng đơn vị: thời điểm nhận, đúng hạn/muộn/chưa nộp, số bản, số dòng, phát hiện."""
+    from thidua_xlsx.render import status_table
+    from thidua_xlsx.status import unit_statuses
+
+    camp = _load(campaign)
+    _console().print(status_table(camp, unit_statuses(camp, _consolidate(camp))))
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--force", is_flag=True, help="Ghi lại các báo cáo đã có.")
+def report(campaign: Path, force: bool) -> None:
+    """Viết reports/registrations.csv và reports/findings.csv."""
+    camp = _load(campaign)
+    result = _consolidate(camp)
+    try:
+        paths = camp.report(result, force=force)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    r = result.report
+    click.echo(f"{len(result.frame)} dòng đăng ký; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
+               f"{r.count('info')} thông tin.")
+    for path in paths.values():
+        click.echo(f"  {path}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+def demo(directory: Path | None) -> None:
+    """Chạy cả chu trình trên chiến dịch ví dụ đi kèm (init, generate, điền, collect, report)."""
+    from thidua_xlsx.demo import run_demo
+
+    directory = directory or Path("demo") / datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        outputs = run_demo(directory, echo=click.echo)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    click.echo("\nKết quả:")
+    for label, path in outputs.items():
+        click.echo(f"  {label:28} {path}")
+
+
+def main() -> None:
+    """Entry point: library errors become `Lỗi: …`; an unexpected failure never shows a traceback."""
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("Đã dừng theo yêu cầu.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # last resort: the clerk gets a sentence, developers set THIDUA_DEBUG=1
+        if os.environ.get("THIDUA_DEBUG"):
+            raise
+        click.echo(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}. Chạy lại với THIDUA_DEBUG=1 để xem chi tiết.",
+                   err=True)
+        sys.exit(1)

@@ -1,0 +1,216 @@
+"""Consolidation: every logged return read (cached by content hash), matched to its unit, into one DataFrame."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import pandas as pd
+
+from thidua_xlsx.findings import Finding, Report, finding
+from thidua_xlsx.reader import READER_VERSION, ParsedReturn, read_return
+from thidua_xlsx.returns import LogEntry, read_log
+from thidua_xlsx.text import fold
+
+if TYPE_CHECKING:
+    from thidua_xlsx.campaign import Campaign, Unit
+
+BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
+TAIL_COLUMNS = ("note", "source_file", "source_sheet", "source_row")
+
+
+@dataclass
+class ReturnInfo:
+    """One collected file after reading: its unit, how it was identified, and whether it is the current one."""
+
+    entry: LogEntry
+    parsed: ParsedReturn
+    unit_code: str
+    identified_by: str
+    current: bool = False
+
+
+@dataclass
+class Consolidation:
+    """The result of consolidation: the registrations frame, the findings, and each return's fate."""
+
+    frame: pd.DataFrame
+    report: Report
+    returns: list[ReturnInfo] = field(default_factory=list)
+
+    def current(self, unit_code: str) -> ReturnInfo | None:
+        return next((r for r in self.returns if r.current and r.unit_code == unit_code), None)
+
+    def versions(self, unit_code: str) -> list[ReturnInfo]:
+        return [r for r in self.returns if r.unit_code == unit_code]
+
+
+def registration_columns(campaign: "Campaign") -> list[str]:
+    """The columns of registrations.csv (DOMAIN.md section 5), plus collective_type when the form has types."""
+    extra = ["collective_type"] if campaign.catalogue.has_types else []
+    return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
+
+
+def _cache_key(campaign: "Campaign", sha256: str) -> Path:
+    fingerprint = hashlib.sha256(repr((READER_VERSION, campaign.catalogue)).encode()).hexdigest()[:12]
+    return campaign.root / ".cache" / "parsed" / f"{sha256}-{fingerprint}.pickle"
+
+
+def parse_entry(campaign: "Campaign", entry: LogEntry) -> ParsedReturn:
+    """Read one logged return, from the parse cache when the same bytes were read by the same reader."""
+    cache = _cache_key(campaign, entry.sha256)
+    if cache.is_file():
+        try:
+            with cache.open("rb") as fh:
+                parsed = pickle.load(fh)
+            return dataclasses.replace(parsed, file=entry.file, findings=[
+                dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
+        except Exception:  # a damaged cache entry is simply read again
+            cache.unlink(missing_ok=True)
+    parsed = read_return(campaign.returns_dir / entry.file, campaign.catalogue, name=entry.file,
+                         sha256=entry.sha256)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
+    return parsed
+
+
+def _match(campaign: "Campaign", text: str, whole: bool) -> str | None:
+    """The unit whose name, code or alias is this text (whole) or, failing that, appears in it as words."""
+    key = fold(text)
+    if not key:
+        return None
+    exact = {u.code for u in campaign.units if key in u.keys}
+    if len(exact) == 1:
+        return exact.pop()
+    if whole:
+        return None
+    padded = f" {key} "
+    found: dict[str, int] = {}
+    for unit in campaign.units:
+        for k in unit.keys:
+            if (len(k) >= 4 or " " not in k) and f" {k} " in padded:
+                found[unit.code] = max(found.get(unit.code, 0), len(k))
+    if not found:
+        return None
+    best = max(found.values())
+    winners = [code for code, length in found.items() if length == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def identify(campaign: "Campaign", parsed: ParsedReturn, original_name: str) -> tuple[str, str]:
+    """(unit_code, how) from, in order: the _meta sheet, the unit line or own row, the file name."""
+    codes = {u.code for u in campaign.units}
+    meta_code = parsed.meta.get("unit_code", "")
+    if meta_code in codes:
+        return meta_code, "_meta"
+    for line in parsed.unit_lines:
+        code = _match(campaign, line, whole=False)
+        if code:
+            return code, "tiêu đề"
+    own = next((r.name for r in parsed.rows if r.kind == "tap_the" and r.name), "")
+    code = _match(campaign, own, whole=True) if own else None
+    if code:
+        return code, "dòng tập thể"
+    stem = Path(original_name).stem
+    code = _match(campaign, stem, whole=False)
+    return (code, "tên tệp") if code else ("", "")
+
+
+def _original_name(entry: LogEntry) -> str:
+    parts = entry.file.split("_", 2)
+    return parts[2] if len(parts) == 3 else entry.file
+
+
+def consolidate(campaign: "Campaign", progress: Callable[[int, int], None] | None = None) -> Consolidation:
+    """Read the returns, choose each unit's latest, build the registrations frame and run every rule."""
+    from thidua_xlsx.rules import run_rules
+
+    entries = read_log(campaign)
+    infos: list[ReturnInfo] = []
+    for n, entry in enumerate(entries, 1):
+        parsed = parse_entry(campaign, entry)
+        code, how = identify(campaign, parsed, _original_name(entry))
+        infos.append(ReturnInfo(entry, parsed, code, how))
+        if progress:
+            progress(n, len(entries))
+    report = Report()
+    _choose_current(campaign, infos, report)
+    frame = _frame(campaign, [i for i in infos if i.current])
+    report.extend(run_rules(campaign, frame))
+    return Consolidation(frame, report, infos)
+
+
+def _at(moment: datetime) -> str:
+    from thidua_xlsx.campaign import VN_TZ
+
+    return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def _choose_current(campaign: "Campaign", infos: list[ReturnInfo], report: Report) -> None:
+    by_unit: dict[str, list[ReturnInfo]] = {}
+    for info in infos:
+        usable = info.parsed.readable and bool(info.parsed.rows or not _file_error(info.parsed))
+        if not usable:
+            report.extend(_with_unit(info.parsed.findings, info.unit_code))
+        elif not info.unit_code:
+            info.current = True
+        else:
+            by_unit.setdefault(info.unit_code, []).append(info)
+    deadline = campaign.deadline.strftime("%d/%m/%Y")
+    for code, versions in by_unit.items():
+        versions.sort(key=lambda i: i.entry.received_at)  # stable: log order breaks ties
+        latest = versions[-1]
+        latest.current = True
+        for old in versions[:-1]:
+            report.extend([finding("TEP_CU_BI_THAY", unit_code=code, source_file=old.entry.file,
+                                   received_at=_at(old.entry.received_at), newer_at=_at(latest.entry.received_at),
+                                   newer_file=latest.entry.file)])
+        if latest.entry.received_at > campaign.deadline_end:
+            report.extend([finding("NOP_MUON", unit_code=code, source_file=latest.entry.file,
+                                   received_at=_at(latest.entry.received_at), deadline=deadline)])
+    for info in infos:
+        if info.current:
+            report.extend(_with_unit(info.parsed.findings, info.unit_code))
+            if not info.unit_code:
+                report.extend([finding("DON_VI_KHONG_XAC_DINH", source_file=info.entry.file,
+                                       rows=len(info.parsed.rows))])
+    for unit in campaign.units:
+        if unit.code not in by_unit:
+            report.extend([finding("CHUA_NOP", unit_code=unit.code, name=unit.name, deadline=deadline)])
+
+
+def _file_error(parsed: ParsedReturn) -> bool:
+    return any(f.code == "TEP_KHONG_NHAN_DANG" for f in parsed.findings)
+
+
+def _with_unit(findings: list[Finding], unit_code: str) -> list[Finding]:
+    return [dataclasses.replace(f, unit_code=unit_code) for f in findings]
+
+
+def _frame(campaign: "Campaign", current: list[ReturnInfo]) -> pd.DataFrame:
+    columns = registration_columns(campaign)
+    codes = campaign.catalogue.codes
+    class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
+    has_types = campaign.catalogue.has_types
+    records = []
+    for info in current:
+        for row in info.parsed.rows:
+            values = [row.items.get(code, 0) for code in codes]
+            record = [info.unit_code, row.kind, row.name, row.completion, *values, row.note, info.entry.file,
+                      row.sheet, row.row]
+            if has_types:
+                record.append(row.type)
+            records.append(record)
+    frame = pd.DataFrame(records, columns=columns)
+    for code in codes:
+        frame[code] = frame[code].astype(str) if code in class_codes else frame[code].astype("int64")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    return frame

@@ -1,0 +1,158 @@
+"""The catalogue of findings (stable codes, severities, Vietnamese messages) and the report that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Iterable, Sequence
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+
+
+@dataclass(frozen=True)
+class FindingType:
+    """One kind of finding, declared once: the docs table and every message come from here."""
+
+    code: str
+    severity: str
+    title: str
+    template: str
+    scope: str  # file, row or law
+
+
+CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
+    # file level
+    FindingType("TEP_HONG", "error", "Tệp hỏng", "Không mở được tệp: {reason}.", "file"),
+    FindingType("TEP_MA_HOA", "error", "Tệp có mật khẩu",
+                "Tệp được đặt mật khẩu mở, không đọc được; đề nghị đơn vị gửi lại bản không mật khẩu.", "file"),
+    FindingType("TEP_QUA_LON", "error", "Tệp vượt giới hạn",
+                "Tệp bị từ chối trước khi đọc: {reason}.", "file"),
+    FindingType("TEP_KHONG_NHAN_DANG", "error", "Không phải biểu đăng ký",
+                "Không tìm thấy bảng đăng ký thi đua (tập thể hoặc cá nhân) trong tệp.", "file"),
+    FindingType("DON_VI_KHONG_XAC_DINH", "error", "Không xác định được đơn vị",
+                "Không xác định được đơn vị gửi tệp ({rows} dòng vẫn được giữ với mã đơn vị trống); "
+                "hãy thêm tên đơn vị vào cột aliases của units.csv hoặc đổi tên tệp theo mã đơn vị.", "file"),
+    FindingType("TEP_CU_BI_THAY", "info", "Bản cũ đã được thay",
+                "Bản nộp lúc {received_at} đã được thay bằng bản nộp lúc {newer_at} ({newer_file}).", "file"),
+    FindingType("NOP_MUON", "warning", "Nộp muộn",
+                "Nhận lúc {received_at}, sau hạn {deadline}.", "file"),
+    FindingType("CHUA_NOP", "warning", "Chưa nộp", "Đơn vị chưa gửi biểu đăng ký (hạn {deadline}).", "file"),
+    FindingType("MA_CU_DA_CHUYEN", "info", "Đã chuyển mã cũ",
+                "{cells} ô chữ gõ bằng mã {encodings} đã được chuyển sang Unicode; đề nghị kiểm tra lại tên.",
+                "file"),
+    FindingType("COT_KHONG_NHAN_DANG", "warning", "Cột không nhận dạng được",
+                "Cột \"{column}\" không khớp danh mục; {cells} ô có giá trị ở cột này không được tính.", "file"),
+    FindingType("TEP_CO_MACRO", "warning", "Tệp có macro",
+                "Tệp .xlsm có chứa macro; macro không được chạy, chỉ đọc dữ liệu.", "file"),
+    # cell and row level
+    FindingType("GIA_TRI_KHONG_RO", "error", "Giá trị không rõ",
+                "Ô {cell} (cột \"{column}\") ghi \"{value}\": không phải dấu đăng ký, không được tính.", "row"),
+    FindingType("THIEU_TEN", "error", "Thiếu tên",
+                "Dòng có đánh dấu đăng ký nhưng không ghi tên.", "row"),
+    FindingType("TONG_CONG_LECH", "warning", "Tổng cộng lệch",
+                "Dòng Tổng cộng ghi {declared} ở cột \"{column}\", đếm được {counted}.", "row"),
+    FindingType("HOAN_THANH_KEP", "error", "Hai mức hoàn thành",
+                "Đánh dấu cả hai mức hoàn thành nhiệm vụ ({levels}); chưa xác định được mức nào.", "row"),
+    FindingType("DANH_HIEU_KHONG_MUC_DO", "warning", "Thiếu mức độ hoàn thành",
+                "Đăng ký {items} nhưng chưa ghi mức độ hoàn thành nhiệm vụ.", "row"),
+    FindingType("HUAN_CHUONG_THIEU_HANG", "error", "Huân chương thiếu hạng",
+                "Đăng ký Huân chương Lao động nhưng chưa ghi hạng (Nhất, Nhì, Ba).", "row"),
+    FindingType("TRUNG_TEN_TRONG_DON_VI", "error", "Trùng tên trong đơn vị",
+                "\"{name}\" có mặt hai lần trong cùng đơn vị (dòng {other_row} và dòng {row}).", "row"),
+    FindingType("TRUNG_TEN_GIUA_DON_VI", "warning", "Trùng tên giữa các đơn vị",
+                "\"{name}\" cũng có trong đơn vị {other_unit}: người trùng tên hay đăng ký hai lần?", "row"),
+    # title logic, same year
+    FindingType("LDXS_KHONG_LDTT", "error", "LĐXS thiếu LĐTT",
+                "Đăng ký Tập thể Lao động xuất sắc nhưng không đăng ký Tập thể Lao động tiên tiến.", "law"),
+    FindingType("CSTDCS_KHONG_LDTT", "error", "CSTĐCS thiếu LĐTT",
+                "Đăng ký Chiến sĩ thi đua cơ sở nhưng không đăng ký Lao động tiên tiến.", "law"),
+    FindingType("CSTDCS_CAN_SANG_KIEN", "warning", "CSTĐCS cần sáng kiến",
+                "Đăng ký Chiến sĩ thi đua cơ sở với mức {completion}: chỉ hợp lệ khi có sáng kiến hoặc đề tài "
+                "được công nhận; đề nghị ghi rõ ở cột Ghi chú.", "law"),
+    FindingType("CSTD_TINH_KHONG_CSTDCS", "error", "CSTĐ cấp tỉnh thiếu CSTĐCS",
+                "Đăng ký Chiến sĩ thi đua cấp tỉnh nhưng năm nay không đăng ký Chiến sĩ thi đua cơ sở.", "law"),
+    FindingType("CSTD_TQ_KHONG_CSTD_TINH", "warning", "CSTĐ toàn quốc thiếu CSTĐ cấp tỉnh",
+                "Đăng ký Chiến sĩ thi đua toàn quốc nhưng không đăng ký Chiến sĩ thi đua cấp tỉnh.", "law"),
+    FindingType("LDTT_MUC_DO_THAP", "error", "Mức độ hoàn thành thấp",
+                "Đăng ký {items} với mức \"{completion}\": danh hiệu cần từ Hoàn thành tốt nhiệm vụ trở lên.",
+                "law"),
+    FindingType("CSTDCS_VUOT_TY_LE", "warning", "CSTĐCS vượt tỷ lệ",
+                "{cstdcs} Chiến sĩ thi đua cơ sở trên {ldtt} Lao động tiên tiến ({share}), vượt ngưỡng {limit}.",
+                "law"),
+    FindingType("TT_LDTT_TY_LE", "warning", "Tập thể LĐTT chưa đủ tỷ lệ",
+                "Đăng ký Tập thể LĐTT nhưng chỉ {ldtt}/{people} cá nhân đăng ký LĐTT ({share}); cần trên {limit}.",
+                "law"),
+    FindingType("TT_LDXS_TY_LE", "warning", "Tập thể LĐXS chưa đủ tỷ lệ",
+                "Đăng ký Tập thể LĐXS nhưng {detail}.", "law"),
+    FindingType("TT_LDXS_KHONG_CSTDCS", "warning", "Tập thể LĐXS không có CSTĐCS",
+                "Đăng ký Tập thể LĐXS nhưng không có cá nhân nào đăng ký Chiến sĩ thi đua cơ sở.", "law"),
+)}
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: a row of findings.csv."""
+
+    code: str
+    severity: str
+    unit_code: str
+    kind: str
+    name: str
+    source_file: str
+    source_sheet: str
+    source_row: int | None
+    message: str
+
+
+FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
+def finding(code: str, *, unit_code: str = "", kind: str = "", name: str = "", source_file: str = "",
+            source_sheet: str = "", source_row: int | None = None, **fields: object) -> Finding:
+    """Make a finding of a catalogued code; the message is the code's template filled with the fields."""
+    ftype = CATALOGUE[code]
+    return Finding(code, ftype.severity, unit_code, kind, name, source_file, source_sheet, source_row,
+                   ftype.template.format(name=name, row=source_row, **fields))
+
+
+class Report:
+    """The findings of a consolidation; the exit code of `thidua check` comes from it."""
+
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+        self.findings: list[Finding] = list(findings)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    def rows(self, columns: Sequence[str]) -> list[tuple]:
+        """Flattened findings, for tests and renderers."""
+        return [tuple(getattr(f, c) for c in columns) for f in self.findings]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def sorted(self) -> list[Finding]:
+        """By severity (errors first), then unit, file and row."""
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted(self.findings, key=lambda f: (order[f.severity], f.unit_code or "~", f.source_file,
+                                                    f.source_sheet, f.source_row or 0, f.code))
+
+    def as_dicts(self) -> list[dict]:
+        return [asdict(f) for f in self.sorted()]
+
+
+def catalogue_markdown() -> str:
+    """The README's findings table, generated from the catalogue."""
+    lines = ["| mã | mức | nội dung | mẫu thông báo |", "|---|---|---|---|"]
+    for t in CATALOGUE.values():
+        message = t.template.replace("|", "\\|")
+        lines.append(f"| `{t.code}` | {t.severity} | {t.title} | {message} |")
+    return "\n".join(lines)
+

@@ -1,0 +1,132 @@
+"""Recognising the headings of a returned table: full or abbreviated labels, typos, legacy forms."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from thidua_xlsx.catalogue import Catalogue
+from thidua_xlsx.text import fold
+
+NAME_HEADINGS = {
+    "ca_nhan": ("ho va ten", "ho ten", "ho va ten ca nhan", "ten ca nhan", "ca nhan", "ho va ten can bo"),
+    "gia_dinh": ("ho gia dinh", "ho gia dinh chu ho", "gia dinh", "ten ho gia dinh", "chu ho", "ten gia dinh"),
+    "tap_the": ("phong don vi", "ten phong don vi", "don vi", "ten don vi", "ten tap the", "tap the",
+                "co quan don vi", "ten co quan don vi", "phong ban don vi", "ten tap the don vi"),
+}
+SECTION_TITLES = {"tap_the": ("tap the",), "ca_nhan": ("ca nhan",), "gia_dinh": ("gia dinh", "ho gia dinh")}
+TT_HEADINGS = ("tt", "stt", "so tt", "so thu tu")
+NOTE_HEADINGS = ("ghi chu", "ghi chu sang kien", "ghi chu ly do")
+TYPE_HEADINGS = ("loai tap the", "loai", "loai hinh", "loai hinh tap the")
+COMPLETION_TEXT = ("dang ky muc do hoan thanh nhiem vu", "muc do hoan thanh nhiem vu", "muc do hoan thanh",
+                   "muc do", "xep loai", "danh gia xep loai", "muc do hoan thanh nv")
+LEVEL_ALIASES = {
+    "HTXSNV": ("hoan thanh xuat sac nhiem vu", "htxsnv", "htxs nv", "htxs", "hoan thanh xuat sac", "xuat sac"),
+    "HTTNV": ("hoan thanh tot nhiem vu", "httnv", "htt nv", "htt", "hoan thanh tot", "tot"),
+    "HTNV": ("hoan thanh nhiem vu", "htnv"),
+    "KHTNV": ("khong hoan thanh nhiem vu", "khtnv", "khong hoan thanh"),
+}
+# Abbreviations units write for the shared item codes (DOMAIN.md section 3).
+ITEM_ALIASES = {
+    "LDTT": ("lao dong tien tien", "ldtt", "tap the ldtt", "tt ldtt", "tap the lao dong tien tien", "danh hieu ldtt"),
+    "LDXS": ("tap the ldxs", "ldxs", "tt ldxs", "tap the lao dong xuat sac", "lao dong xuat sac"),
+    "CSTD_CS": ("chien si thi dua co so", "cstd co so", "cstdcs", "cstd cs", "chien si thi dua cs", "cstd cap co so"),
+    "CSTD_TINH": ("chien si thi dua cap tinh", "cstd cap tinh", "cstd tinh", "chien si thi dua tinh",
+                  "cstd cap bo nganh tinh", "chien si thi dua cap bo nganh tinh"),
+    "CSTD_TQ": ("chien si thi dua toan quoc", "cstd toan quoc", "cstdtq", "cstd tq"),
+    "GK_GD_SO": ("giay khen giam doc so", "giay khen gd so", "gk giam doc so", "gk gd so", "gkgd so",
+                 "giay khen cua giam doc so"),
+    "BK_UBND_TINH": ("bang khen chu tich ubnd tinh", "bk ubnd tinh", "bang khen ubnd tinh", "bk chu tich ubnd tinh",
+                     "bang khen cua chu tich ubnd tinh", "bang khen chu tich uy ban nhan dan tinh", "bk tinh"),
+    "BK_BO": ("bang khen bo truong", "bk bo truong", "bk bo", "bang khen bo", "bang khen cap bo",
+              "bang khen bo cong thuong", "bk bct"),
+    "BK_TTG": ("bang khen thu tuong chinh phu", "bk ttg", "bang khen ttg", "bk thu tuong", "bang khen thu tuong",
+               "bang khen cua thu tuong chinh phu", "bk ttcp"),
+    "HC_LD": ("huan chuong lao dong hang", "huan chuong lao dong", "hcld", "hc ld", "huan chuong ld",
+              "huan chuong lao dong hang nhat nhi ba"),
+}
+SIGNATURE_MARKERS = ("truong phong", "thu truong", "giam doc", "nguoi lap", "ky ghi ro", "ngay thang nam",
+                     "noi nhan", "xac nhan", "ky ten", "chu tich", "ky dong dau", "lanh dao don vi")
+FUZZY_MIN = 0.86
+
+
+@lru_cache(maxsize=65536)
+def folded(value: str) -> str:
+    """fold(), cached: headings and marks repeat across thousands of returns."""
+    return fold(value)
+
+
+class HeadingIndex:
+    """Heading label -> (role, code) for one campaign catalogue and one kind of table."""
+
+    def __init__(self, catalogue: Catalogue, kind: str) -> None:
+        own = catalogue.sheet(kind)
+        own_items = catalogue.items_of(own.key) if own else ()
+        other_items = [i for i in catalogue.items if i not in own_items]
+        self.exact: dict[str, tuple[str, str]] = {}
+        for item in (*own_items, *other_items):  # own sheet first: its labels win
+            for alias in (fold(item.label), *ITEM_ALIASES.get(item.code, ())):
+                self.exact.setdefault(alias, ("item", item.code))
+        for code, aliases in LEVEL_ALIASES.items():
+            for alias in aliases:
+                self.exact.setdefault(alias, ("level", code))
+        for alias in COMPLETION_TEXT:
+            self.exact.setdefault(alias, ("completion", ""))
+        for role, aliases in (("tt", TT_HEADINGS), ("note", NOTE_HEADINGS), ("type", TYPE_HEADINGS)):
+            for alias in aliases:
+                self.exact.setdefault(alias, (role, ""))
+        for alias in (*NAME_HEADINGS[kind], *(fold(s.name_heading) for s in catalogue.sheets if s.kind == kind)):
+            self.exact[alias] = ("name", "")
+        self.item_kinds = {i.code: i.kind for i in catalogue.items}
+        self._fuzzy_keys = [k for k, v in self.exact.items() if v[0] in ("item", "level") and len(k) > 8]
+
+    def classify(self, label: str) -> tuple[str, str] | None:
+        """The role and code of a heading, or None when it matches nothing closely enough."""
+        key = folded(label)
+        if not key:
+            return None
+        hit = self.exact.get(key)
+        if hit:
+            return hit
+        if key.startswith("dang ky "):
+            hit = self.exact.get(key[8:])
+            if hit:
+                return hit
+        best, best_ratio = None, FUZZY_MIN
+        for alias in self._fuzzy_keys:
+            ratio = SequenceMatcher(None, key, alias).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = alias, ratio
+        return self.exact[best] if best else None
+
+
+def name_heading_kind(label: str) -> str | None:
+    """The kind of table a name heading introduces (ca_nhan, gia_dinh, tap_the), if it is one."""
+    key = folded(label)
+    for kind, aliases in NAME_HEADINGS.items():
+        if key in aliases:
+            return kind
+    return None
+
+
+def section_kind(label: str) -> str | None:
+    """The kind named by a section title such as "A/ TẬP THỂ" or "B. CÁ NHÂN"."""
+    key = folded(label)
+    words = key.split(" ")
+    if len(words) >= 2 and len(words[0]) == 1 and words[0] in "abcdef":
+        rest = " ".join(words[1:])
+        for kind, titles in SECTION_TITLES.items():
+            if rest in titles:
+                return kind
+    return None
+
+
+def is_signature(label: str) -> bool:
+    """Lines of the signature block or the footer of a form."""
+    key = folded(label) + " "
+    return any(marker in key for marker in SIGNATURE_MARKERS)
+
+
+def is_total(label: str) -> bool:
+    key = folded(label)
+    return key in ("tong cong", "cong", "tong", "tong so", "tong cong toan don vi") or key.startswith("tong cong")

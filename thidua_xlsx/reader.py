@@ -1,0 +1,370 @@
+"""Reading one returned file into registration rows, whatever its shape (python-calamine, no re-saving)."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
+from thidua_xlsx.findings import Finding, finding
+from thidua_xlsx.headings import (HeadingIndex, folded, is_signature, is_total, name_heading_kind, section_kind)
+from thidua_xlsx.sources import Grid, Unreadable, open_grids
+from thidua_xlsx.text import clean, fix_legacy
+
+READER_VERSION = 1
+TICKS = frozenset({"x", "✓", "✔", "1", "v", "có", "co", "√", "☑", "yes", "true"})
+BLANKS = frozenset({"", "0", "không", "khong", "false"})
+CLASSES = {"nhat": "Nhất", "hang nhat": "Nhất", "i": "Nhất", "hang i": "Nhất",
+           "nhi": "Nhì", "hang nhi": "Nhì", "ii": "Nhì", "hang ii": "Nhì",
+           "ba": "Ba", "hang ba": "Ba", "iii": "Ba", "hang iii": "Ba"}
+UNIT_LINE_PREFIXES = ("phong don vi", "don vi", "co quan don vi", "ten don vi", "phong", "co quan")
+
+
+@dataclass
+class Row:
+    """One registrant as read: kind, name, completion code, item values (1/0 or class) and where it stood."""
+
+    kind: str
+    sheet: str
+    row: int
+    name: str
+    completion: str
+    items: dict[str, object]
+    note: str = ""
+    type: str = ""
+
+
+@dataclass
+class ParsedReturn:
+    """Everything one file says: its rows, what identifies its unit, and the findings met while reading."""
+
+    file: str
+    sha256: str
+    rows: list[Row] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    unit_lines: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True
+
+    def rows_of(self, kind: str) -> int:
+        return sum(1 for r in self.rows if r.kind == kind)
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_return(path: Path, catalogue: Catalogue, name: str | None = None, sha256: str | None = None) -> ParsedReturn:
+    """Read one return; never raises for bad input: unreadable files come back with a file-level finding."""
+    shown = name or path.name
+    parsed = ParsedReturn(file=shown, sha256=sha256 or file_hash(path))
+    try:
+        book = open_grids(path)
+    except Unreadable as exc:
+        parsed.readable = False
+        parsed.findings.append(finding(exc.code, source_file=shown, reason=exc.reason))
+        return parsed
+    if book.macros:
+        parsed.findings.append(finding("TEP_CO_MACRO", source_file=shown))
+    _Reader(parsed, catalogue).read(book.grids)
+    return parsed
+
+
+class _Reader:
+    def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
+        self.parsed = parsed
+        self.catalogue = catalogue
+        self.indexes = {kind: HeadingIndex(catalogue, kind) for kind in KINDS}
+        self.converted: dict[str, int] = {}
+        self._legacy_cache: dict[str, str] = {}
+        self.tables = 0
+
+    # --- text -------------------------------------------------------------------------------------------
+    def text(self, value: object) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, str):
+            return str(value)
+        cached = self._legacy_cache.get(value)
+        if cached is not None:
+            return cached
+        fixed, encoding = fix_legacy(value)
+        result = clean(fixed)
+        if encoding:
+            self.converted[encoding] = self.converted.get(encoding, 0) + 1
+        self._legacy_cache[value] = result
+        return result
+
+    # --- whole book -------------------------------------------------------------------------------------
+    def read(self, grids: list[Grid]) -> None:
+        for grid in grids:
+            if folded(grid.name) == "meta":
+                self.parsed.meta = {clean(str(r[0])): self.text(r[1]) for r in grid.rows if len(r) >= 2 and r[0]}
+                continue
+            if grid.hidden:
+                continue
+            self.read_grid(grid)
+        if self.converted:
+            self.parsed.findings.append(finding(
+                "MA_CU_DA_CHUYEN", source_file=self.parsed.file, cells=sum(self.converted.values()),
+                encodings=", ".join(sorted(self.converted))))
+        if not self.tables:
+            self.parsed.findings.append(finding("TEP_KHONG_NHAN_DANG", source_file=self.parsed.file))
+
+    def read_grid(self, grid: Grid) -> None:
+        rows = grid.rows
+        starts = []
+        section: tuple[int, str] | None = None
+        for r, row in enumerate(rows):
+            strings = [v for v in row if isinstance(v, str) and v.strip()]
+            if not strings:
+                continue
+            if r < 12 or section is None:
+                self._unit_line(strings)
+            kind = next((k for k in map(section_kind, strings[:2]) if k), None)
+            if kind and len(strings) <= 2:
+                section = (r, kind)
+                continue
+            name_col = self._name_column(row)
+            if name_col is not None:
+                sec_kind = section[1] if section and r - section[0] <= 3 else None
+                starts.append((r, name_col, sec_kind or name_heading_kind(self.text(row[name_col])) or "tap_the"))
+        for n, (r, name_col, kind) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
+            self.read_table(grid, r, end, name_col, kind)
+
+    def _unit_line(self, strings: list[str]) -> None:
+        for value in strings[:3]:
+            text = self.text(value)
+            if ":" not in text:
+                continue
+            label, _, rest = text.partition(":")
+            rest = rest.strip(" .…")
+            if rest and folded(label) in UNIT_LINE_PREFIXES:
+                self.parsed.unit_lines.append(rest)
+
+    def _name_column(self, row: list) -> int | None:
+        """The column of a name heading, when this row is a table heading (it also has a TT or item heading)."""
+        name_col = None
+        others = 0
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            if name_col is None and name_heading_kind(value):
+                name_col = c
+            elif folded(value) in ("tt", "stt", "so tt", "ghi chu") or "dang ky" in folded(value) \
+                    or "muc do hoan thanh" in folded(value):
+                others += 1
+        return name_col if name_col is not None and others else None
+
+    # --- one table --------------------------------------------------------------------------------------
+    def read_table(self, grid: Grid, head: int, end: int, name_col: int, kind: str) -> None:
+        rows = grid.rows
+        index = self.indexes[kind]
+        top = [self.text(v) for v in rows[head]]
+        sub_row = rows[head + 1] if head + 1 < end else []
+        sub = [self.text(v) for v in sub_row]
+        is_sub = (not (name_col < len(sub) and sub[name_col] and name_heading_kind(sub[name_col]) is None and
+                       index.classify(sub[name_col]) is None)
+                  and any(index.classify(s) for s in sub if s))
+        columns: dict[int, tuple[str, str, str]] = {}
+        unknown: dict[int, str] = {}
+        width = max(len(top), len(sub) if is_sub else 0)
+        for c in range(width):
+            label_sub = sub[c] if is_sub and c < len(sub) else ""
+            label_top = top[c] if c < len(top) else ""
+            hit = index.classify(label_sub) if label_sub else None
+            label = label_sub
+            if hit is None and label_top:
+                hit, label = index.classify(label_top), label_top
+            if c == name_col:
+                hit, label = ("name", ""), label_top
+            if hit and hit[0] != "name" or c == name_col:
+                columns[c] = (hit[0], hit[1], label)
+            elif label_sub or (label_top and not folded(label_top).startswith("dang ky")):
+                unknown[c] = label_sub or label_top
+        self.tables += 1
+        data = head + (2 if is_sub else 1)
+        while data < end and _is_numbering(rows[data]):
+            data += 1
+        self._read_rows(grid, kind, data, end, name_col, columns, unknown)
+
+    def _read_rows(self, grid: Grid, kind: str, start: int, end: int, name_col: int,
+                   columns: dict[int, tuple[str, str, str]], unknown: dict[int, str]) -> None:
+        rows = grid.rows
+        counted: dict[int, int] = {c: 0 for c in columns}
+        declared: list[tuple[int, dict[int, object]]] = []
+        unknown_cells = {c: 0 for c in unknown}
+        after_total = False
+        for r in range(start, end):
+            row = rows[r]
+            cells = {c: (row[c] if c < len(row) else "") for c in columns}
+            label = self.text(cells.get(name_col, ""))
+            tt = next((row[c] for c, (role, _, _) in columns.items() if role == "tt" and c < len(row)), "")
+            if is_total(label) or (isinstance(tt, str) and is_total(tt)):
+                declared.append((r, cells))
+                after_total = True
+                continue
+            marks = {c: v for c, v in cells.items() if columns[c][0] not in ("tt", "name", "note")
+                     and v not in ("", None)}
+            texts = [v for v in row if isinstance(v, str) and v.strip()]
+            if not label and any(is_signature(self.text(v)) for v in texts):
+                break
+            if not label and not marks:
+                continue
+            if after_total and not marks and not label:
+                continue
+            self._read_row(grid, kind, r, label, cells, columns, counted)
+            for c in unknown_cells:
+                if c < len(row) and row[c] not in ("", None):
+                    unknown_cells[c] += 1
+        for c, count in unknown_cells.items():
+            if count:
+                self.parsed.findings.append(finding("COT_KHONG_NHAN_DANG", kind=kind, source_file=self.parsed.file,
+                                                    source_sheet=grid.name, column=unknown[c], cells=count))
+        for r, cells in declared:
+            self._check_totals(grid, kind, r, cells, columns, counted)
+
+    def _read_row(self, grid: Grid, kind: str, r: int, name: str, cells: dict, columns: dict,
+                  counted: dict[int, int]) -> None:
+        where = {"kind": kind, "name": name, "source_file": self.parsed.file, "source_sheet": grid.name,
+                 "source_row": r + 1}
+        items: dict[str, object] = {}
+        levels: list[str] = []
+        completion = note = type_ = ""
+        for c, value in cells.items():
+            role, code, label = columns[c]
+            if role in ("item", "level"):
+                if role == "item" and self.indexes[kind].item_kinds.get(code) == "class":
+                    parsed = _class_value(value)
+                else:
+                    parsed = _tick(value)
+                if parsed is None:
+                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=_a1(r, c), column=label,
+                                                        value=self.text(value), **where))
+                    continue
+                if parsed not in (0, "0"):
+                    counted[c] += 1
+                if role == "level":
+                    if parsed:
+                        levels.append(code)
+                elif parsed not in (0, "0") or code not in items:
+                    items[code] = parsed
+            elif role == "completion" and value not in ("", None):
+                completion = _level(self.text(value))
+                if completion is None:
+                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=_a1(r, c), column=label,
+                                                        value=self.text(value), **where))
+                    completion = ""
+                else:
+                    counted[c] += 1
+            elif role == "note":
+                note = self.text(value)
+            elif role == "type":
+                type_ = self.text(value)
+        if len(levels) > 1:
+            self.parsed.findings.append(finding("HOAN_THANH_KEP", levels=", ".join(levels), **where))
+        elif levels:
+            completion = completion or levels[0]
+        if not name:
+            self.parsed.findings.append(finding("THIEU_TEN", **where))
+        self.parsed.rows.append(Row(kind, grid.name, r + 1, name, completion, items, note, type_))
+
+    def _check_totals(self, grid: Grid, kind: str, r: int, cells: dict, columns: dict,
+                      counted: dict[int, int]) -> None:
+        for c, value in cells.items():
+            role, _, label = columns[c]
+            if role not in ("item", "level", "completion"):
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if not value.isdigit():
+                    continue
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                continue
+            declared = float(value)
+            if declared != counted[c]:
+                self.parsed.findings.append(finding(
+                    "TONG_CONG_LECH", kind=kind, source_file=self.parsed.file, source_sheet=grid.name,
+                    source_row=r + 1, column=label, declared=_num(declared), counted=counted[c]))
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _a1(r: int, c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{r + 1}"
+
+
+def _is_numbering(row: list) -> bool:
+    """The numbered-columns row under the headings: 1, 2, 3, ... (or (1), (2), ...)."""
+    values = [v for v in row if v not in ("", None)]
+    if len(values) < 3:
+        return False
+    try:
+        numbers = [int(float(str(v).strip("() "))) for v in values]
+    except ValueError:
+        return False
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _tick(value: object) -> int | None:
+    """1 for a tick, 0 for blank, None for anything else."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return {1: 1, 0: 0}.get(value) if value in (0, 1) else None
+    key = "".join(unicodedata.normalize("NFC", str(value)).split()).lower()
+    if key in TICKS:
+        return 1
+    if key in BLANKS:
+        return 0
+    return None
+
+
+def _class_value(value: object) -> str | int | None:
+    """Huân chương: its class (Nhất/Nhì/Ba), "1" when ticked without class, 0 when blank, None when unclear."""
+    tick = _tick(value)
+    if tick == 1:
+        return "1"
+    if tick == 0:
+        return 0
+    key = folded(str(value))
+    if key.startswith("hang "):
+        key = key[5:]
+    return CLASSES.get(key) or CLASSES.get(key.replace("hang ", ""))
+
+
+def _level(text: str) -> str | None:
+    """Completion level code from a code, a full label or a short form."""
+    key = folded(text)
+    if not key:
+        return ""
+    for code, label in COMPLETION_LEVELS.items():
+        if key in (code.lower(), folded(label)):
+            return code
+    if "khong hoan thanh" in key:
+        return "KHTNV"
+    if "xuat sac" in key:
+        return "HTXSNV"
+    if "tot" in key.split():
+        return "HTTNV"
+    if "hoan thanh" in key:
+        return "HTNV"
+    return None

@@ -1,0 +1,45 @@
+"""Writing the outputs the council and scripts rely on: registrations.csv and findings.csv (DOMAIN.md section 5)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from thidua_xlsx.errors import OverwriteError
+from thidua_xlsx.findings import FINDING_FIELDS, Report
+
+if TYPE_CHECKING:
+    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.consolidate import Consolidation
+
+
+def report_paths(campaign: "Campaign") -> dict[str, Path]:
+    """The output files of `thidua report`, by name."""
+    out = campaign.reports_dir
+    return {"registrations": out / "registrations.csv", "findings": out / "findings.csv"}
+
+
+def write_findings_csv(report: Report, fh: TextIO) -> None:
+    """findings.csv rows, sorted by severity then unit, to an open text stream."""
+    writer = csv.DictWriter(fh, fieldnames=FINDING_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in report.as_dicts():
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def write_reports(campaign: "Campaign", consolidation: "Consolidation", force: bool = False) -> dict[str, Path]:
+    """Write the reports; an existing report is replaced only when asked (force)."""
+    paths = report_paths(campaign)
+    existing = [p for p in paths.values() if p.exists()]
+    if existing and not force:
+        raise OverwriteError(f"Đã có {existing[0]}; dùng --force để ghi lại báo cáo.")
+    campaign.reports_dir.mkdir(parents=True, exist_ok=True)
+    tmp = paths["registrations"].with_suffix(".tmp")
+    consolidation.frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    tmp.replace(paths["registrations"])
+    tmp = paths["findings"].with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        write_findings_csv(consolidation.report, fh)
+    tmp.replace(paths["findings"])
+    return paths

@@ -1,0 +1,211 @@
+"""The rules: one small function per check over the registrations frame, all listed in one registry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+import pandas as pd
+
+from thidua_xlsx.catalogue import COMPLETION_LEVELS
+from thidua_xlsx.findings import Finding, finding
+from thidua_xlsx.text import name_key
+
+if TYPE_CHECKING:
+    from thidua_xlsx.campaign import Campaign
+
+RuleFn = Callable[["Campaign", pd.DataFrame], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    codes: tuple[str, ...]
+    check: RuleFn
+
+
+RULES: list[Rule] = []
+TITLES = ("LDTT", "LDXS", "CSTD_CS", "CSTD_TINH", "CSTD_TQ")
+_INITIATIVE = re.compile(r"sáng kiến|đề tài|giải pháp|công trình", re.IGNORECASE)
+
+
+def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule and the finding codes it can emit."""
+    def register(fn: RuleFn) -> RuleFn:
+        RULES.append(Rule(fn.__name__, codes, fn))
+        return fn
+    return register
+
+
+def run_rules(campaign: "Campaign", frame: pd.DataFrame) -> list[Finding]:
+    """Every registered rule over the frame; rules needing columns the catalogue lacks yield nothing."""
+    return [f for r in RULES for f in r.check(campaign, frame)]
+
+
+def _at(code: str, rec: pd.Series, **fields: object) -> Finding:
+    return finding(code, unit_code=rec["unit_code"], kind=rec["kind"], name=rec["name"],
+                   source_file=rec["source_file"], source_sheet=rec["source_sheet"],
+                   source_row=int(rec["source_row"]), **fields)
+
+
+def _col(frame: pd.DataFrame, code: str) -> pd.Series:
+    """A tick column as booleans (a class column is ticked when not "0"); all False when absent."""
+    if code not in frame:
+        return pd.Series(False, index=frame.index)
+    col = frame[code]
+    return col.ne("0") if col.dtype == object or str(col.dtype).startswith(("str", "string")) else col.eq(1)
+
+
+def _labels(frame: pd.DataFrame, campaign: "Campaign", mask: pd.Series, codes: Iterable[str]) -> pd.Series:
+    """For each masked row, the labels of the given items it registers, joined."""
+    out = pd.Series("", index=frame.index)
+    for code in (c for c in codes if c in frame):
+        for kind in frame.loc[mask, "kind"].unique():
+            hit = mask & frame["kind"].eq(kind) & _col(frame, code)
+            label = campaign.catalogue.label(code, kind)
+            out[hit] = out[hit].where(out[hit] == "", out[hit] + ", ") + label
+    return out
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterator[pd.Series]:
+    for _, rec in frame[mask].iterrows():
+        yield rec
+
+
+def _completion_sheets(campaign: "Campaign", frame: pd.DataFrame) -> pd.Series:
+    kinds = {s.kind for s in campaign.catalogue.sheets if s.completion != "none"}
+    return frame["kind"].isin(kinds)
+
+
+@rule("HUAN_CHUONG_THIEU_HANG")
+def order_without_class(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    for item in {i.code for i in campaign.catalogue.items if i.kind == "class"}:
+        for rec in _rows(frame, frame[item].eq("1")):
+            yield _at("HUAN_CHUONG_THIEU_HANG", rec)
+
+
+@rule("DANH_HIEU_KHONG_MUC_DO")
+def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    codes = campaign.catalogue.codes
+    any_item = pd.Series(False, index=frame.index)
+    for code in codes:
+        any_item |= _col(frame, code)
+    mask = any_item & frame["completion"].eq("") & _completion_sheets(campaign, frame)
+    labels = _labels(frame, campaign, mask, codes)
+    for idx, rec in frame[mask].iterrows():
+        yield _at("DANH_HIEU_KHONG_MUC_DO", rec, items=labels[idx])
+
+
+@rule("LDTT_MUC_DO_THAP")
+def title_with_low_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    titled = pd.Series(False, index=frame.index)
+    for code in TITLES:
+        titled |= _col(frame, code)
+    mask = titled & frame["completion"].isin(["HTNV", "KHTNV"])
+    labels = _labels(frame, campaign, mask, TITLES)
+    for idx, rec in frame[mask].iterrows():
+        yield _at("LDTT_MUC_DO_THAP", rec, items=labels[idx], completion=COMPLETION_LEVELS[rec["completion"]])
+
+
+def _requires(code: str, needs: str, finding_code: str, kind: str) -> RuleFn:
+    def check(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+        if code not in frame:
+            return
+        for rec in _rows(frame, frame["kind"].eq(kind) & _col(frame, code) & ~_col(frame, needs)):
+            yield _at(finding_code, rec)
+    check.__name__ = f"{code.lower()}_needs_{needs.lower()}"
+    return check
+
+
+rule("LDXS_KHONG_LDTT")(_requires("LDXS", "LDTT", "LDXS_KHONG_LDTT", "tap_the"))
+rule("CSTDCS_KHONG_LDTT")(_requires("CSTD_CS", "LDTT", "CSTDCS_KHONG_LDTT", "ca_nhan"))
+rule("CSTD_TINH_KHONG_CSTDCS")(_requires("CSTD_TINH", "CSTD_CS", "CSTD_TINH_KHONG_CSTDCS", "ca_nhan"))
+rule("CSTD_TQ_KHONG_CSTD_TINH")(_requires("CSTD_TQ", "CSTD_TINH", "CSTD_TQ_KHONG_CSTD_TINH", "ca_nhan"))
+
+
+@rule("CSTDCS_CAN_SANG_KIEN")
+def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """CSTĐCS below HTXSNV is valid only with a recognised initiative: say so unless the note names one."""
+    mask = (_col(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])
+            & ~frame["note"].str.contains(_INITIATIVE, na=False))
+    for rec in _rows(frame, mask):
+        yield _at("CSTDCS_CAN_SANG_KIEN", rec, completion=COMPLETION_LEVELS[rec["completion"]])
+
+
+@rule("TRUNG_TEN_TRONG_DON_VI", "TRUNG_TEN_GIUA_DON_VI")
+def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")].copy()
+    if people.empty:
+        return
+    people["key"] = people["name"].map(name_key)
+    for _, group in people.groupby(["kind", "key"], sort=False):
+        if len(group) < 2:
+            continue
+        first_in_unit: dict[str, pd.Series] = {}
+        for _, rec in group.iterrows():
+            unit = rec["unit_code"]
+            if unit in first_in_unit:
+                yield _at("TRUNG_TEN_TRONG_DON_VI", rec, other_row=int(first_in_unit[unit]["source_row"]))
+            else:
+                first_in_unit[unit] = rec
+        if len(first_in_unit) > 1:
+            units = list(first_in_unit)
+            for unit, rec in first_in_unit.items():
+                others = ", ".join(u or "(không xác định)" for u in units if u != unit)
+                yield _at("TRUNG_TEN_GIUA_DON_VI", rec, other_unit=others)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _unit_groups(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """(unit_code, its collective lines, its individuals) for each identified unit."""
+    known = frame[frame["unit_code"].ne("")]
+    for unit, part in known.groupby("unit_code", sort=False):
+        yield str(unit), part[part["kind"].eq("tap_the")], part[part["kind"].eq("ca_nhan")]
+
+
+@rule("TT_LDTT_TY_LE", "TT_LDXS_TY_LE", "TT_LDXS_KHONG_CSTDCS")
+def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """The unit's own line on sheet A against its people on sheet B (thresholds are campaign settings)."""
+    if "LDTT" not in frame:
+        return
+    ldtt_min = campaign.rules["tt_ldtt_min_ldtt_share"]
+    ldxs_min = campaign.rules["tt_ldxs_min_ldtt_share"]
+    for unit, collectives, people in _unit_groups(frame):
+        if collectives.empty or people.empty:
+            continue
+        own = collectives.iloc[0]
+        n = len(people)
+        ldtt = int(_col(people, "LDTT").sum())
+        share = ldtt / n
+        if own["LDTT"] == 1 and share <= ldtt_min:
+            yield _at("TT_LDTT_TY_LE", own, ldtt=ldtt, people=n, share=_pct(share), limit=_pct(ldtt_min))
+        if "LDXS" in frame and own["LDXS"] == 1:
+            problems = []
+            if share < ldxs_min:
+                problems.append(f"chỉ {ldtt}/{n} cá nhân đăng ký LĐTT ({_pct(share)}, cần từ {_pct(ldxs_min)})")
+            failing = int(people["completion"].eq("KHTNV").sum())
+            if failing:
+                problems.append(f"{failing} cá nhân không hoàn thành nhiệm vụ (cần 100% hoàn thành)")
+            if problems:
+                yield _at("TT_LDXS_TY_LE", own, detail="; ".join(problems))
+            if not _col(people, "CSTD_CS").any():
+                yield _at("TT_LDXS_KHONG_CSTDCS", own)
+
+
+@rule("CSTDCS_VUOT_TY_LE")
+def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """CSTĐCS at most a share of the unit's LĐTT (old sector circulars; a local setting, 0 disables)."""
+    limit = campaign.rules["cstdcs_max_share_of_ldtt"]
+    if not limit or "CSTD_CS" not in frame:
+        return
+    for unit, collectives, people in _unit_groups(frame):
+        ldtt = int(_col(people, "LDTT").sum())
+        cstd = int(_col(people, "CSTD_CS").sum())
+        if ldtt and cstd / ldtt > limit:
+            anchor = collectives.iloc[0] if not collectives.empty else people.iloc[0]
+            yield _at("CSTDCS_VUOT_TY_LE", anchor, cstdcs=cstd, ldtt=ldtt, share=_pct(cstd / ldtt),
+                      limit=_pct(limit))
