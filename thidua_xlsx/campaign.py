@@ -149,7 +149,7 @@ class Campaign:
             mail=dict(data.get("mail", {})),
             catalogue=parse_catalogue(data),
         )
-        if "password" in {k.lower() for k in campaign.mail}:
+        if any("password" in k.lower() for k in campaign.mail):
             raise CampaignError("campaign.toml: không ghi mật khẩu thư vào [mail]; dùng biến môi trường.")
         campaign.units = load_units(root / "units.csv")
         return campaign

@@ -1,0 +1,70 @@
+"""Factory fixtures: campaigns, filled returns, LibreOffice conversions."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from thidua_xlsx import Campaign
+from thidua_xlsx.demo import fill_workbook
+
+
+def person(name: str, completion: str = "HTTNV", marks: str = "LDTT", **extra: str) -> dict:
+    return {"sheet": "B", "name": name, "completion": completion, "marks": marks, **extra}
+
+
+def collective(completion: str = "HTXSNV", marks: str = "LDTT", name: str = "", **extra: str) -> dict:
+    return {"sheet": "A", "name": name, "completion": completion, "marks": marks, **extra}
+
+
+@pytest.fixture
+def make_campaign(tmp_path: Path):
+    """make_campaign(preset="so-cong-thuong", year=2022, edit=None) -> a generated campaign in tmp_path."""
+    def make(preset: str = "so-cong-thuong", year: int = 2022, edit=None, name: str = "camp",
+             generate: bool = True) -> Campaign:
+        root = tmp_path / name
+        campaign = Campaign.init(root, preset=preset, year=year)
+        if edit:
+            toml = root / "campaign.toml"
+            toml.write_text(edit(toml.read_text(encoding="utf-8")), encoding="utf-8")
+            campaign = Campaign.load(root)
+        if generate:
+            campaign.generate()
+        return campaign
+    return make
+
+
+@pytest.fixture
+def campaign(make_campaign) -> Campaign:
+    return make_campaign()
+
+
+@pytest.fixture
+def filled_return(tmp_path: Path):
+    """filled_return(campaign, unit_code, rows, name=None) -> path of the unit's form filled with openpyxl."""
+    def fill(campaign: Campaign, unit_code: str, rows: list[dict], name: str | None = None) -> Path:
+        return fill_workbook(campaign, unit_code, rows, tmp_path / "inbox" / (name or f"{unit_code}.xlsx"))
+    return fill
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory):
+    """soffice(src, fmt, outdir=None) -> converted file, by LibreOffice headless (a real writer)."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        pytest.fail("LibreOffice (soffice) is required: scripts/test installs libreoffice-calc-nogui")
+    profile = tmp_path_factory.mktemp("lo-profile")
+
+    def convert(src: Path, fmt: str, outdir: Path | None = None) -> Path:
+        outdir = outdir or src.parent / f"lo-{fmt.split(':')[0]}"
+        outdir.mkdir(parents=True, exist_ok=True)
+        subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", fmt, "--outdir", str(outdir), str(src)],
+                       check=True, timeout=240, capture_output=True)
+        out = outdir / f"{src.stem}.{fmt.split(':')[0]}"
+        assert out.is_file(), f"LibreOffice did not write {out}"
+        return out
+    return convert
