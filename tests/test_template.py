@@ -104,8 +104,8 @@ def test_print_ready_a4_landscape_with_repeated_headings(campaign):
         assert ws.oddFooter.center.text == "Trang &P/&N"
         assert ws["B8"].font.name == "Times New Roman" and ws["B11"].font.name == "Times New Roman"
         assert ws.column_dimensions["B"].width >= 30
-    assert wb["A. Tập thể"].print_title_rows == "8:9"
-    assert wb["B. Cá nhân"].print_title_rows == "8:10"
+    assert wb["A. Tập thể"].print_title_rows == "$8:$9"
+    assert wb["B. Cá nhân"].print_title_rows == "$8:$10"
     assert wb["A. Tập thể"].freeze_panes == "C10" and wb["B. Cá nhân"].freeze_panes == "C11"
 
 
