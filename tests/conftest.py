@@ -68,3 +68,32 @@ def soffice(tmp_path_factory):
         assert out.is_file(), f"LibreOffice did not write {out}"
         return out
     return convert
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A return built cell by cell with xlsxwriter, for shapes the generator never makes."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None and value != "":
+                    ws.write(r, c, value)
+    wb.close()
+    return path
+
+
+def consolidated(campaign: Campaign, *paths: Path, received_at: str = "2022-03-10T09:00:00+07:00"):
+    """Collect the paths into the campaign and consolidate."""
+    from datetime import datetime
+
+    campaign.collect(list(paths), received_at=datetime.fromisoformat(received_at))
+    return campaign.consolidate()
+
+
+def rows_of(result, *columns: str) -> list[tuple]:
+    """Flattened registrations, for whole-value comparisons."""
+    return [tuple(r) for r in result.frame[list(columns)].itertuples(index=False)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -45,7 +46,10 @@ ITEM_ALIASES = {
     "HC_LD": ("huan chuong lao dong hang", "huan chuong lao dong", "hcld", "hc ld", "huan chuong ld",
               "huan chuong lao dong hang nhat nhi ba"),
 }
-SIGNATURE_MARKERS = ("truong phong", "thu truong", "giam doc", "nguoi lap", "ky ghi ro", "ngay thang nam",
+# Columns units add for their own use: read past without a finding.
+INFO_HEADINGS = ("chuc vu", "chuc danh", "chuc vu don vi", "don vi cong tac", "nam sinh", "ngay sinh", "gioi tinh",
+                 "dia chi", "phong ban", "so dien thoai", "ma so", "ma can bo", "noi cong tac")
+SIGNATURE_MARKERS = ("truong phong", "thu truong", "giam doc", "nguoi lap", "ky ghi ro",
                      "noi nhan", "xac nhan", "ky ten", "chu tich", "ky dong dau", "lanh dao don vi")
 FUZZY_MIN = 0.86
 
@@ -72,7 +76,8 @@ class HeadingIndex:
                 self.exact.setdefault(alias, ("level", code))
         for alias in COMPLETION_TEXT:
             self.exact.setdefault(alias, ("completion", ""))
-        for role, aliases in (("tt", TT_HEADINGS), ("note", NOTE_HEADINGS), ("type", TYPE_HEADINGS)):
+        for role, aliases in (("tt", TT_HEADINGS), ("note", NOTE_HEADINGS), ("type", TYPE_HEADINGS),
+                              ("info", INFO_HEADINGS)):
             for alias in aliases:
                 self.exact.setdefault(alias, (role, ""))
         for alias in (*NAME_HEADINGS[kind], *(fold(s.name_heading) for s in catalogue.sheets if s.kind == kind)):
@@ -121,10 +126,13 @@ def section_kind(label: str) -> str | None:
     return None
 
 
+_DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+
+
 def is_signature(label: str) -> bool:
-    """Lines of the signature block or the footer of a form."""
+    """Lines of the signature block or the footer of a form ("Ngày 10 tháng 3 năm 2022", "TRƯỞNG PHÒNG"...)."""
     key = folded(label) + " "
-    return any(marker in key for marker in SIGNATURE_MARKERS)
+    return any(marker in key for marker in SIGNATURE_MARKERS) or bool(_DATE_LINE.search(key))
 
 
 def is_total(label: str) -> bool:

@@ -213,7 +213,7 @@ class _Reader:
                 declared.append((r, cells))
                 after_total = True
                 continue
-            marks = {c: v for c, v in cells.items() if columns[c][0] not in ("tt", "name", "note")
+            marks = {c: v for c, v in cells.items() if columns[c][0] not in ("tt", "name", "note", "info")
                      and v not in ("", None)}
             texts = [v for v in row if isinstance(v, str) and v.strip()]
             if not label and any(is_signature(self.text(v)) for v in texts):
@@ -311,7 +311,7 @@ def _a1(r: int, c: int) -> str:
 
 
 def _is_numbering(row: list) -> bool:
-    """The numbered-columns row under the headings: 1, 2, 3, ... (or (1), (2), ...)."""
+    """The numbered-columns row under the headings: 1, 2, 3, ... (or (1), (2), ...), in any order."""
     values = [v for v in row if v not in ("", None)]
     if len(values) < 3:
         return False
@@ -319,7 +319,7 @@ def _is_numbering(row: list) -> bool:
         numbers = [int(float(str(v).strip("() "))) for v in values]
     except ValueError:
         return False
-    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    return sorted(numbers) == list(range(min(numbers), min(numbers) + len(numbers)))  # columns may have moved
 
 
 def _tick(value: object) -> int | None:

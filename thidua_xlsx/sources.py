@@ -126,12 +126,10 @@ def _text_grids(path: Path) -> list[Grid]:
         parser.feed(text)
         parser.close()
         return [Grid(f"Bảng {n}", rows) for n, rows in enumerate(parser.tables, 1) if rows]
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [Grid(path.stem, [list(r) for r in csv.reader(io.StringIO(text), dialect)])]
+    # The delimiter used most across the first lines (csv.Sniffer gives up on a title line above the table).
+    lines = text.splitlines()[:50]
+    delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in lines))
+    return [Grid(path.stem, [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)])]
 
 
 class _TableParser(HTMLParser):
