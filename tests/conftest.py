@@ -86,12 +86,30 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+TRIGGERED: set[str] = set()
+
+
 def consolidated(campaign: Campaign, *paths: Path, received_at: str = "2022-03-10T09:00:00+07:00"):
-    """Collect the paths into the campaign and consolidate."""
+    """Collect the paths into the campaign and consolidate; the finding codes met are remembered."""
     from datetime import datetime
 
     campaign.collect(list(paths), received_at=datetime.fromisoformat(received_at))
-    return campaign.consolidate()
+    result = campaign.consolidate()
+    TRIGGERED.update(f.code for f in result.report.findings)
+    return result
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """When the whole suite ran, every code of the findings catalogue must have been triggered by a test."""
+    from thidua_xlsx.findings import CATALOGUE
+
+    whole = not session.config.option.keyword and not session.config.option.markexpr and \
+        all(Path(a).resolve() == Path(__file__).parent or Path(a).name == "tests" for a in session.config.args)
+    if whole and exitstatus == 0 and session.testscollected:
+        missing = sorted(set(CATALOGUE) - TRIGGERED)
+        if missing:
+            print(f"\nFinding codes no test triggered: {', '.join(missing)}")
+            session.exitstatus = 1
 
 
 def rows_of(result, *columns: str) -> list[tuple]:

@@ -191,3 +191,13 @@ def test_csv_saved_as_xls_is_read(campaign, tmp_path):
     result = consolidated(campaign, path)
     assert rows_of(result, "unit_code", "name", "completion", "LDTT", "CSTD_CS") == [
         ("QLTM", "Đặng Văn Long", "HTXSNV", 1, 1), ("QLTM", "Hồ Thị Yến", "HTTNV", 1, 0)]
+
+
+def test_values_under_an_unknown_heading_are_not_lost_silently(campaign, tmp_path):
+    rows = [["PHÒNG/ĐƠN VỊ: Văn phòng Sở"],
+            ["TT", "Họ và tên", "HTTNV", "Lao động tiên tiến", "Kỷ niệm chương", "Chức vụ"],
+            [1, "Bùi Thị Hương", "x", "x", "x", "Chuyên viên"], [2, "Đỗ Minh Khánh", "x", "x", "", "Phó Chánh VP"]]
+    result = consolidated(campaign, write_xlsx(tmp_path / "vp.xlsx", {"S": rows}))
+    assert reading(result) == [("COT_KHONG_NHAN_DANG", "", None, "Cột \"Kỷ niệm chương\" không khớp danh mục; 1 ô "
+                                                                "có giá trị ở cột này không được tính.")]
+    assert rows_of(result, "name", "LDTT") == [("Bùi Thị Hương", 1), ("Đỗ Minh Khánh", 1)]

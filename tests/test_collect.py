@@ -1,0 +1,67 @@
+"""Collecting returns: nothing overwritten, duplicates said, units identified without _meta."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from thidua_xlsx.returns import read_log, safe_name
+
+from conftest import collective, consolidated, person, write_xlsx
+
+PEOPLE_HEADER = ["TT", "Họ và tên", "Lao động tiên tiến", "Ghi chú"]
+
+
+@pytest.mark.parametrize("sheet, file_name, unit", [
+    ({"S": [["PHÒNG/ĐƠN VỊ: Phòng KH-TC-TH"], PEOPLE_HEADER, [1, "Bùi Thị Hương", "x"]]}, "a.xlsx", "KHTC"),
+    ({"S": [["phòng/đơn vị: PHÒNG QUẢN LÝ CÔNG NGHIỆP ....."], PEOPLE_HEADER, [1, "Bùi Thị Hương", "x"]]},
+     "a.xlsx", "QLCN"),
+    ({"S": [["TT", "PHÒNG/ĐƠN VỊ", "Tập thể LĐTT"], [1, "Thanh tra Sở", "x"]]}, "b.xlsx", "TTRA"),
+    ({"S": [PEOPLE_HEADER, [1, "Bùi Thị Hương", "x"]]}, "Dang ky thi dua - QLNL.xlsx", "QLNL"),
+    ({"S": [PEOPLE_HEADER, [1, "Bùi Thị Hương", "x"]]}, "Phòng Kinh tế thị xã Đức Phổ.xlsx", "KT_DP"),
+], ids=["unit-line-alias", "unit-line-case-accents", "own-row", "file-name-code", "file-name-unit-name"])
+def test_unit_identified_without_meta(campaign, tmp_path, sheet, file_name, unit):
+    result = consolidated(campaign, write_xlsx(tmp_path / file_name, sheet))
+    assert set(result.frame["unit_code"]) == {unit}
+
+
+def test_meta_sheet_wins_over_a_misleading_file_name(campaign, filled_return):
+    path = filled_return(campaign, "TTKC", [person("Hà Văn Nam")], name="VP.xlsx")
+    result = consolidated(campaign, path)
+    assert set(result.frame["unit_code"]) == {"TTKC"}
+    assert result.current("TTKC").identified_by == "_meta"
+
+
+def test_collect_keeps_every_version_and_skips_exact_duplicates(campaign, filled_return, tmp_path):
+    path = filled_return(campaign, "VP", [collective()])
+    first = campaign.collect([path], received_at=datetime.fromisoformat("2022-03-01T08:00+07:00"))
+    again = campaign.collect([path], received_at=datetime.fromisoformat("2022-03-02T08:00+07:00"))
+    assert len(first.added) == 1 and again.added == []
+    assert again.duplicates == [(str(path), first.added[0].file)]
+    stored = campaign.returns_dir / first.added[0].file
+    original = stored.read_bytes()
+    filled_return(campaign, "VP", [collective(), person("Đinh Thị Yến")])  # new content, same name
+    second = campaign.collect([path], received_at=datetime.fromisoformat("2022-03-03T08:00+07:00"))
+    assert len(second.added) == 1 and second.added[0].file != first.added[0].file
+    assert stored.read_bytes() == original, "a return already collected is never overwritten"
+    assert [e.received_at.day for e in read_log(campaign)] == [1, 3]
+
+
+def test_collect_walks_folders_and_lists_what_it_skips(campaign, filled_return, tmp_path):
+    a = filled_return(campaign, "VP", [collective()])
+    folder = tmp_path / "hop-thu" / "tuan-2"
+    folder.mkdir(parents=True)
+    (folder / "VP.xlsx").write_bytes(a.read_bytes() + b"")
+    (folder / "ghi-chu.txt").write_text("không phải bảng tính", encoding="utf-8")
+    (folder / "~$VP.xlsx").write_bytes(b"lock")
+    result = campaign.collect([tmp_path / "hop-thu", tmp_path / "khong-co.xlsx"])
+    assert [e.file.split("_", 2)[2] for e in result.added] == ["VP.xlsx"]
+    assert sorted(reason for _, reason in result.skipped) == ["không phải bảng tính", "không phải bảng tính",
+                                                               "không tìm thấy"]
+
+
+@pytest.mark.parametrize("name, safe", [("../../etc/passwd", "passwd"), ("..\\..\\x.xlsx", "x.xlsx"),
+                                        (".hidden.xlsx", "hidden.xlsx"), ("Đăng ký: VP?.xlsx", "Đăng ký_ VP_.xlsx")])
+def test_safe_names_stay_inside_returns(name, safe):
+    assert safe_name(name) == safe
