@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -113,7 +114,8 @@ def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None) ->
 def _consolidate(camp: Campaign):
     from rich.progress import Progress
 
-    with Progress(transient=True, console=_console()) as bar:
+    console = _console()
+    with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task("Đọc các tệp đã thu", total=None)
         return camp.consolidate(progress=lambda n, total: bar.update(task, completed=n, total=total))
 
@@ -131,7 +133,9 @@ def check(campaign: Path, fmt: str) -> None:
     elif fmt == "csv":
         from thidua_xlsx.report import write_findings_csv
 
-        write_findings_csv(report, click.get_text_stream("stdout"))
+        buffer = io.StringIO()
+        write_findings_csv(report, buffer)
+        click.echo(buffer.getvalue(), nl=False)
     else:
         from thidua_xlsx.render import findings_table
 
