@@ -201,3 +201,16 @@ def test_values_under_an_unknown_heading_are_not_lost_silently(campaign, tmp_pat
     assert reading(result) == [("COT_KHONG_NHAN_DANG", "", None, "Cột \"Kỷ niệm chương\" không khớp danh mục; 1 ô "
                                                                 "có giá trị ở cột này không được tính.")]
     assert rows_of(result, "name", "LDTT") == [("Bùi Thị Hương", 1), ("Đỗ Minh Khánh", 1)]
+
+
+def test_signature_lines_in_the_name_column_are_not_registrants(campaign, tmp_path):
+    rows = [["Đơn vị: Thanh tra Sở"], ["TT", "Họ và tên", "HTTNV", "LĐTT", "Ghi chú"],
+            [1, "Mai Văn Sơn", "x", "x", "Đề nghị Giám đốc Sở tặng Giấy khen"],
+            [2, "Tạ Thị Hạnh"],
+            [None, "Tổng cộng", 1, 1],
+            [None, "Người lập biểu"], [None, "Trịnh Văn Lập"],
+            [None, "THANH TRA SỞ"], [None, "Ngày 12 tháng 3 năm 2022"]]
+    result = consolidated(campaign, write_xlsx(tmp_path / "ttra.xlsx", {"S": rows}))
+    assert rows_of(result, "unit_code", "name", "LDTT", "source_row") == [("TTRA", "Mai Văn Sơn", 1, 3),
+                                                                          ("TTRA", "Tạ Thị Hạnh", 0, 4)]
+    assert reading(result) == []

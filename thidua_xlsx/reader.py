@@ -216,12 +216,10 @@ class _Reader:
             marks = {c: v for c, v in cells.items() if columns[c][0] not in ("tt", "name", "note", "info")
                      and v not in ("", None)}
             texts = [v for v in row if isinstance(v, str) and v.strip()]
-            if not label and any(is_signature(self.text(v)) for v in texts):
+            if (not marks and is_signature(label)) or (not label and any(is_signature(self.text(v)) for v in texts)):
                 break
-            if not label and not marks:
-                continue
-            if after_total and not marks and not label:
-                continue
+            if not marks and (not label or after_total):
+                continue  # blank lines; after Tổng cộng only rows with marks are registrations
             self._read_row(grid, kind, r, label, cells, columns, counted)
             for c in unknown_cells:
                 if c < len(row) and row[c] not in ("", None):

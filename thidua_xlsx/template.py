@@ -190,7 +190,7 @@ def _write_sheet(wb, fmt: _Formats, campaign: "Campaign", unit: "Unit", spec: Sh
         letter = xl_col_to_name(c)
         ws.write_formula(total, c, f"=COUNTA({letter}{first + 1}:{letter}{last + 1})", fmt.total, 0)
     sign = total + 2
-    left = max(0, ncols - 5)
+    left = max(2, ncols - 5)  # never in the name column, where a reader would take it for a registrant
     date_line = f"{campaign.place}, ngày..... tháng..... năm {campaign.year}" if campaign.place else \
         f"Ngày..... tháng..... năm {campaign.year}"
     ws.merge_range(sign, left, sign, ncols - 1, date_line, fmt.italic_center)
