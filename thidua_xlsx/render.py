@@ -44,10 +44,12 @@ def status_table(campaign: "Campaign", statuses: list[UnitStatus]) -> Table:
     missing = sum(s.state == MISSING for s in statuses)
     table = Table(title=f"Tình hình nộp - hạn {campaign.deadline:%d/%m/%Y}: {len(statuses) - missing} đã nộp "
                         f"({late} muộn), {missing} chưa nộp")
-    for column in ("Mã", "Đơn vị", "Nhận lúc", "Tình trạng", "Số bản", "Tập thể", "Cá nhân", "Lỗi", "Cảnh báo",
-                   "Thông tin"):
-        table.add_column(column, justify="right" if column in ("Số bản", "Tập thể", "Cá nhân", "Lỗi",
-                                                               "Cảnh báo", "Thông tin") else "left")
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Đơn vị", min_width=20)
+    table.add_column("Nhận lúc", no_wrap=True)
+    table.add_column("Tình trạng", no_wrap=True)
+    for column in ("Số bản", "Tập thể", "Cá nhân", "Lỗi", "Cảnh báo", "Thông tin"):
+        table.add_column(column, justify="right")
     for s in statuses:
         style = {MISSING: "red", LATE: "yellow"}.get(s.state, "green")
         at = s.received_at.strftime("%H:%M %d/%m/%Y") if s.received_at else ""
