@@ -1,4 +1,4 @@
-"""Writing the outputs the council and scripts rely on: registrations.csv and findings.csv (DOMAIN.md section 5)."""
+"""Writing the outputs the council and scripts rely on: the two CSVs and the council workbook (DOMAIN.md 5, 7)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from thidua_xlsx.council import write_council_workbook
 from thidua_xlsx.errors import OverwriteError
 from thidua_xlsx.findings import FINDING_FIELDS, Report
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 def report_paths(campaign: "Campaign") -> dict[str, Path]:
     """The output files of `thidua report`, by name."""
     out = campaign.reports_dir
-    return {"registrations": out / "registrations.csv", "findings": out / "findings.csv"}
+    return {"registrations": out / "registrations.csv", "findings": out / "findings.csv",
+            "council": out / f"tong-hop-{campaign.year}.xlsx"}
 
 
 def write_findings_csv(report: Report, fh: TextIO) -> None:
@@ -42,4 +44,5 @@ def write_reports(campaign: "Campaign", consolidation: "Consolidation", force: b
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         write_findings_csv(consolidation.report, fh)
     tmp.replace(paths["findings"])
+    write_council_workbook(campaign, consolidation, paths["council"])
     return paths

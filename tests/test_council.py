@@ -1,0 +1,134 @@
+"""The council workbook: numbers agree with the CSVs, every finding listed, prints on A4, text stays text."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from thidua_xlsx.demo import run_demo
+
+from conftest import collective, consolidated, person
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("council") / "demo"
+    outputs = run_demo(root, echo=lambda _: None)
+    return outputs
+
+
+def _csv(path):
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_summary_totals_equal_the_counts_in_registrations_csv(demo):
+    rows = _csv(demo["Báo cáo registrations"])
+    sheet = CalamineWorkbook.from_path(str(demo["Báo cáo council"])).get_sheet_by_name("Tổng hợp").to_python()
+    header = next(r for r in sheet if "Đơn vị" in r)
+    sub = sheet[sheet.index(header) + 1]
+    total = next(r for r in sheet if r and r[0] == "Tổng cộng")
+    people = [r for r in rows if r["kind"] == "ca_nhan"]
+    collectives = [r for r in rows if r["kind"] == "tap_the"]
+    col = {label: n for n, label in enumerate(sub) if label}
+    group = ""
+    groups = []
+    for value in header:
+        group = value or group
+        groups.append(group)
+    def idx(label, kind):
+        return next(n for n, g in enumerate(groups) if sub[n] == label and g.startswith(kind))
+    assert total[idx("Lao động tiên tiến", "Cá nhân")] == sum(r["LDTT"] == "1" for r in people)
+    assert total[idx("Chiến sĩ thi đua cơ sở", "Cá nhân")] == sum(r["CSTD_CS"] == "1" for r in people)
+    assert total[idx("Tập thể LĐTT", "Tập thể")] == sum(r["LDTT"] == "1" for r in collectives)
+    assert total[idx("Tập thể LĐXS", "Tập thể")] == sum(r["LDXS"] == "1" for r in collectives)
+    assert total[col["Số cá nhân đăng ký"]] == len(people)
+    assert total[col["Tỷ lệ LĐTT / cá nhân"]] == pytest.approx(sum(r["LDTT"] == "1" for r in people) / len(people))
+    units = [r[1] for r in sheet[sheet.index(sub) + 1: sheet.index(total)]]
+    assert units[0] == "Văn phòng Sở" and len(units) == 13
+    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    assert wb["Tổng hợp"]._charts, "a native chart of titles by unit"
+
+
+def test_every_finding_is_on_the_review_sheet(demo):
+    findings = _csv(demo["Báo cáo findings"])
+    sheet = CalamineWorkbook.from_path(str(demo["Báo cáo council"])).get_sheet_by_name("Cần xem lại").to_python()
+    header = sheet.index(next(r for r in sheet if r and r[0] == "TT"))
+    listed = [(r[2], r[6], r[9]) for r in sheet[header + 1:]]
+    assert sorted(listed) == sorted((f["code"], f["source_file"], f["message"]) for f in findings)
+    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    ws = wb["Cần xem lại"]
+    assert ws.auto_filter.ref.startswith(f"A{header + 1}:J")
+    assert ws.freeze_panes == f"A{header + 2}"
+
+
+def test_candidate_lists_have_voting_columns(demo):
+    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    ws = wb["Cá nhân"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in values if r[0] == "TT")
+    assert header == ["TT", "Họ và tên", "Đơn vị", "Mức độ hoàn thành", "Ghi chú", "Cần xem lại", "Số phiếu đồng ý",
+                      "Tỷ lệ (%)", "Kết quả"]
+    sections = [r[0] for r in values if isinstance(r[0], str) and r[0][:2] in ("I.", "II", "IV", "V.", "VI")]
+    assert [s.split(" (")[0] for s in sections][:5] == [
+        "I. LAO ĐỘNG TIÊN TIẾN", "II. CHIẾN SĨ THI ĐUA TOÀN QUỐC", "III. CHIẾN SĨ THI ĐUA CẤP TỈNH",
+        "IV. CHIẾN SĨ THI ĐUA CƠ SỞ", "V. BẰNG KHEN THỦ TƯỚNG CHÍNH PHỦ"]
+    tin = next(r for r in values if r[1] == "Lê Văn Tín")
+    assert tin[5] == "CSTDCS_KHONG_LDTT"
+    row = next(n for n, r in enumerate(values, 1) if r[1] == "Lê Văn Tín")
+    assert ws.cell(row=row, column=8).value == f"=IF(G{row}=\"\",\"\",G{row}/'Tổng hợp'!$C$4)"
+    tap_the = [[c.value for c in r] for r in wb["Tập thể"].iter_rows()]
+    assert any(isinstance(r[0], str) and r[0].startswith("I. TẬP THỂ LĐXS") for r in tap_the)
+
+
+def test_print_settings_and_fonts(demo):
+    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    assert wb.sheetnames == ["Tổng hợp", "Tập thể", "Cá nhân", "Cần xem lại", "Tình hình nộp"]
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.print_title_rows, ws.title
+        assert ws.oddFooter.center.text == "Trang &P/&N"
+        assert ws["B2"].font.name == "Times New Roman" or ws["A2"].font.name == "Times New Roman"
+        assert ws.freeze_panes
+        assert ws["A2"].value == "TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM 2022"
+        assert ws["A1"].value == "SỞ CÔNG THƯƠNG QUẢNG NGÃI"
+    status = [[c.value for c in r] for r in wb["Tình hình nộp"].iter_rows()]
+    assert ["Chưa nộp"] == [r[4] for r in status if r[1] == "DL_QNG"]
+    assert ["Muộn"] == [r[4] for r in status if r[1] == "KTHT_BS"]
+
+
+def test_libreoffice_prints_it_to_pdf_with_every_unit(demo, soffice, tmp_path):
+    pdf = soffice(demo["Báo cáo council"], "pdf", tmp_path)
+    text = subprocess.run([shutil.which("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM 2022" in text
+    flat = " ".join(text.split())
+    for line in _csv(demo["Chiến dịch"].parent / "units.csv"):
+        assert line["name"] in flat, line["name"]
+    assert "Trang 1/" in text
+
+
+def test_text_from_returns_never_becomes_a_formula(campaign, filled_return):
+    hostile = ["=HYPERLINK(\"http://evil.example\",\"Bấm vào\")", "+84 905 000 111", "-1+2", "@SUM(A1:A9)"]
+    rows = [collective("HTXSNV", "LDTT"), *[person(f"Người {n}", "HTTNV", "LDTT") for n in range(4)]]
+    path = filled_return(campaign, "VP", rows)
+    wb = openpyxl.load_workbook(path)
+    for n, text in enumerate(hostile):  # typed as text in the return (a leading quote in Excel)
+        for col in ("B", "M"):
+            cell = wb["B. Cá nhân"][f"{col}{11 + n}"]
+            cell.value = text
+            cell.data_type = "s"
+    wb.save(path)
+    result = consolidated(campaign, path)
+    paths = campaign.report(result)
+    wb = openpyxl.load_workbook(paths["council"])
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value in hostile]
+    assert len(cells) >= 2 * len(hostile)
+    assert all(c.data_type == "s" for c in cells)
+    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.hyperlink]
+    assert [r["name"] for r in _csv(paths["registrations"])][1:] == hostile

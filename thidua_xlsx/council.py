@@ -1,0 +1,338 @@
+"""The council workbook (reports/tong-hop-<year>.xlsx): what the Hội đồng Thi đua - Khen thưởng meets over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
+from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
+from thidua_xlsx.status import unit_statuses
+
+if TYPE_CHECKING:
+    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.consolidate import Consolidation
+
+FONT = "Times New Roman"
+TITLE_ORDER = ("LDXS", "LDTT", "CSTD_TQ", "CSTD_TINH", "CSTD_CS")
+AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_GD_SO", "GK_SO_NGANH", "GK_UBND_TX",
+               "GK_UBND_XA")
+UNKNOWN = "Không xác định"
+SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp" and used by every "Tỷ lệ (%)" formula
+
+
+class _Styles:
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+
+        def add(**kw: object):
+            return wb.add_format({**base, **kw})
+
+        self.issuer = add(bold=True, align="center")
+        self.title = add(bold=True, align="center", font_size=14)
+        self.sub = add(italic=True, align="center")
+        self.label = add(italic=True)
+        self.head = add(bold=True, align="center", text_wrap=True, border=1, bg_color="#E8EEF7")
+        self.text = add(border=1, text_wrap=True)
+        self.line = add(border=1)  # one line of text: LibreOffice does not grow rows for wrapped text
+        self.center = add(border=1, align="center")
+        self.num = add(border=1, align="right", num_format="0")
+        self.pct = add(border=1, align="right", num_format="0%")
+        self.total_text = add(border=1, bold=True, align="center")
+        self.total_num = add(border=1, bold=True, align="right", num_format="0")
+        self.total_pct = add(border=1, bold=True, align="right", num_format="0%")
+        self.section = add(bold=True, border=1, bg_color="#F3F3F3")
+        self.input = add(border=1, align="right", num_format="0", locked=False)
+        self.error = add(border=1, font_color="#C00000", text_wrap=True)
+
+
+
+
+
+def _page(ws, header_first: int, header_last: int, last_col: int) -> None:
+    """A4 landscape, fit to width, heading rows repeated, page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_first, header_last)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
+
+
+def _title_block(ws, st: _Styles, campaign: "Campaign", last_col: int, subtitle: str) -> int:
+    """Issuing body, title with the year, subtitle; returns the next free row."""
+    ws.merge_range(0, 0, 0, min(3, last_col), campaign.issuer, st.issuer)
+    ws.merge_range(1, 0, 1, last_col, f"TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM {campaign.year}", st.title)
+    ws.merge_range(2, 0, 2, last_col, subtitle, st.sub)
+    return 4
+
+
+def _items_by_kind(campaign: "Campaign") -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(kind, group, [(code, label)]) in form order: the column groups of "Tổng hợp"."""
+    out = []
+    for spec in campaign.catalogue.sheets:
+        for group, title in (("title", "danh hiệu thi đua"), ("award", "hình thức khen thưởng")):
+            items = [(i.code, i.label) for i in campaign.catalogue.items_of(spec.key) if i.group == group]
+            if items:
+                out.append((spec.kind, f"{KINDS[spec.kind]}: {title}", items))
+    return out
+
+
+def _ticked(frame: pd.DataFrame, code: str) -> pd.Series:
+    col = frame[code]
+    return col.astype(str).ne("0")
+
+
+def _summary(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame) -> None:
+    ws = wb.add_worksheet("Tổng hợp")
+    groups = _items_by_kind(campaign)
+    units = [(u.code, u.name) for u in campaign.units]
+    if frame["unit_code"].eq("").any():
+        units.append(("", UNKNOWN))
+    columns: list[tuple[str, str, str, str]] = []  # (kind, group label, heading, kind of value)
+    people_col = None
+    for kind, group, items in groups:
+        if kind == "ca_nhan" and people_col is None:
+            columns.append((kind, group, "Số cá nhân đăng ký", "people"))
+            people_col = len(columns) - 1
+        for code, label in items:
+            columns.append((kind, group, label, code))
+            if kind == "ca_nhan" and code == "LDTT":
+                columns.append((kind, group, "Tỷ lệ LĐTT / cá nhân", "share:LDTT"))
+            if kind == "ca_nhan" and code == "CSTD_CS":
+                columns.append((kind, group, "Tỷ lệ CSTĐCS / LĐTT", "share:CSTD_CS"))
+    last = 1 + len(columns)
+    row = _title_block(ws, st, campaign, last, campaign.movement or campaign.title)
+    ws.write_string(3, 0, "Số thành viên Hội đồng:", st.label)
+    ws.write_number(3, 2, campaign.council_size, st.input)
+    head, sub = row + 1, row + 2
+    ws.merge_range(head, 0, sub, 0, "TT", st.head)
+    ws.merge_range(head, 1, sub, 1, "Đơn vị", st.head)
+    start = 0
+    while start < len(columns):
+        end = start
+        while end + 1 < len(columns) and columns[end + 1][1] == columns[start][1]:
+            end += 1
+        if end > start:
+            ws.merge_range(head, 2 + start, head, 2 + end, columns[start][1], st.head)
+        else:
+            ws.write_string(head, 2 + start, columns[start][1], st.head)
+        start = end + 1
+    for c, (_, _, heading, _) in enumerate(columns):
+        ws.write_string(sub, 2 + c, heading, st.head)
+    ws.set_row(sub, 60)
+    first = sub + 1
+    col_of = {value: 2 + c for c, (kind, _, _, value) in enumerate(columns) if kind == "ca_nhan"}
+    for n, (code, name) in enumerate(units):
+        r = first + n
+        part = frame[frame["unit_code"].eq(code)]
+        ws.write_number(r, 0, n + 1, st.center)
+        ws.write_string(r, 1, name, st.text)
+        for c, (kind, _, _, value) in enumerate(columns):
+            rows = part[part["kind"].eq(kind)]
+            if value == "people":
+                ws.write_number(r, 2 + c, len(rows), st.num)
+            elif value.startswith("share:"):
+                top = "LDTT" if value == "share:LDTT" else "CSTD_CS"
+                bottom = "people" if top == "LDTT" else "LDTT"
+                num, den = xl_rowcol_to_cell(r, col_of[top]), xl_rowcol_to_cell(r, col_of[bottom])
+                n_top = int(_ticked(rows, top).sum())
+                n_bottom = len(rows) if bottom == "people" else int(_ticked(rows, "LDTT").sum())
+                ws.write_formula(r, 2 + c, f'=IF({den}=0,"",{num}/{den})', st.pct,
+                                 n_top / n_bottom if n_bottom else "")
+            else:
+                ws.write_number(r, 2 + c, int(_ticked(rows, value).sum()) if value in rows else 0, st.num)
+    total = first + len(units)
+    ws.merge_range(total, 0, total, 1, "Tổng cộng", st.total_text)
+    for c, (kind, _, _, value) in enumerate(columns):
+        letter = xl_col_to_name(2 + c)
+        rows = frame[frame["kind"].eq(kind)]
+        if value.startswith("share:"):
+            top = "LDTT" if value == "share:LDTT" else "CSTD_CS"
+            num = xl_rowcol_to_cell(total, col_of[top])
+            den = xl_rowcol_to_cell(total, col_of["people" if top == "LDTT" else "LDTT"])
+            n_top = int(_ticked(rows, top).sum())
+            n_bottom = len(rows) if top == "LDTT" else int(_ticked(rows, "LDTT").sum())
+            ws.write_formula(total, 2 + c, f'=IF({den}=0,"",{num}/{den})', st.total_pct,
+                             n_top / n_bottom if n_bottom else "")
+        else:
+            value_now = len(rows) if value == "people" else int(_ticked(rows, value).sum())
+            ws.write_formula(total, 2 + c, f"=SUM({letter}{first + 1}:{letter}{total})", st.total_num, value_now)
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, last, 12)
+    ws.freeze_panes(first, 2)
+    _page(ws, head, sub, last)
+    _chart(wb, ws, columns, first, total, len(units))
+
+
+def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
+    """A native column chart of the titles registered, by unit."""
+    titles = [(c, heading) for c, (kind, group, heading, value) in enumerate(columns)
+              if value in TITLE_ORDER and "danh hiệu" in group]
+    if not titles or not n_units:
+        return
+    chart = wb.add_chart({"type": "column"})
+    for c, heading in titles:
+        kind = columns[c][0]
+        chart.add_series({"name": f"{KINDS[kind]}: {heading}",
+                          "categories": ["Tổng hợp", first, 1, first + n_units - 1, 1],
+                          "values": ["Tổng hợp", first, 2 + c, first + n_units - 1, 2 + c]})
+    chart.set_title({"name": "Danh hiệu thi đua đăng ký theo đơn vị", "name_font": {"name": FONT, "size": 12}})
+    chart.set_x_axis({"num_font": {"name": FONT, "rotation": -45}})
+    chart.set_y_axis({"num_font": {"name": FONT}, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    chart.set_size({"width": 960, "height": 420})
+    ws.insert_chart(total + 2, 1, chart)
+
+
+def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(section title, candidates) for each title, then each award from the highest; Huân chương by class."""
+    spec = campaign.catalogue.sheet(kind)
+    if spec is None:
+        return []
+    items = {i.code: i for i in campaign.catalogue.items_of(spec.key)}
+    rank = {code: n for n, code in enumerate((*TITLE_ORDER, *AWARD_ORDER))}
+    ordered = sorted(items.values(), key=lambda i: (i.group != "title", rank.get(i.code, len(rank)),
+                                                   list(items).index(i.code)))
+    rows = frame[frame["kind"].eq(kind)]
+    out = []
+    for item in ordered:
+        ticked = rows[_ticked(rows, item.code)]
+        if item.kind == "class":
+            label = item.label.rstrip(".… ").removesuffix("hạng").strip()
+            for cls in ("Nhất", "Nhì", "Ba"):
+                out.append((f"{label} hạng {cls}", ticked[ticked[item.code].astype(str).eq(cls)]))
+            out.append((f"{label} (chưa ghi hạng)", ticked[ticked[item.code].astype(str).eq("1")]))
+        else:
+            out.append((item.label, ticked))
+    return [(title, part) for title, part in out if not part.empty or not title.endswith("(chưa ghi hạng)")]
+
+
+def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind: str, sheet_name: str,
+                flagged: dict[tuple, list[str]]) -> None:
+    ws = wb.add_worksheet(sheet_name)
+    headings = ["TT", "Họ và tên" if kind != "tap_the" else "Tập thể", "Đơn vị", "Mức độ hoàn thành", "Ghi chú",
+                "Cần xem lại", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả"]
+    last = len(headings) - 1
+    row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} đăng ký, để Hội đồng bình xét")
+    for c, h in enumerate(headings):
+        ws.write_string(row, c, h, st.head)
+    head = row
+    r = row + 1
+    names = {u.code: u.name for u in campaign.units}
+    for n, (title, part) in enumerate(_sections(campaign, kind, frame), 1):
+        ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
+        r += 1
+        for k, rec in enumerate(part.itertuples(index=False), 1):
+            codes = flagged.get((rec.source_file, rec.source_sheet, int(rec.source_row)), [])
+            ws.write_number(r, 0, k, st.center)
+            ws.write_string(r, 1, rec.name, st.line)
+            ws.write_string(r, 2, names.get(rec.unit_code, UNKNOWN), st.line)
+            ws.write_string(r, 3, COMPLETION_LEVELS.get(rec.completion, ""), st.line)
+            ws.write_string(r, 4, rec.note, st.line)
+            ws.write_string(r, 5, ", ".join(codes), st.error if codes else st.line)
+            ws.write_blank(r, 6, None, st.input)
+            votes = xl_rowcol_to_cell(r, 6)
+            ws.write_formula(r, 7, f"=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})", st.pct, "")
+            ws.write_blank(r, 8, None, st.input)
+            r += 1
+    for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(head + 1, 2)
+    _page(ws, head, head, last)
+
+
+def _roman(n: int) -> str:
+    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _review(wb, st: _Styles, campaign: "Campaign", consolidation: "Consolidation") -> None:
+    ws = wb.add_worksheet("Cần xem lại")
+    headings = ["TT", "Mức", "Mã", "Nội dung", "Đơn vị", "Tên", "Tệp", "Sheet", "Dòng", "Thông báo"]
+    last = len(headings) - 1
+    row = _title_block(ws, st, campaign, last, "Các phát hiện cần xem lại trước khi Hội đồng họp")
+    names = {u.code: u.name for u in campaign.units}
+    for c, h in enumerate(headings):
+        ws.write_string(row, c, h, st.head)
+    findings = consolidation.report.sorted()
+    for n, f in enumerate(findings, 1):
+        r = row + n
+        ws.write_number(r, 0, n, st.center)
+        ws.write_string(r, 1, SEVERITY_VI[f.severity], st.error if f.severity == "error" else st.text)
+        ws.write_string(r, 2, f.code, st.text)
+        ws.write_string(r, 3, CATALOGUE[f.code].title, st.text)
+        ws.write_string(r, 4, f"{f.unit_code} {names.get(f.unit_code, '')}".strip() or UNKNOWN, st.text)
+        ws.write_string(r, 5, f.name, st.text)
+        ws.write_string(r, 6, f.source_file, st.text)
+        ws.write_string(r, 7, f.source_sheet, st.text)
+        if f.source_row is None:
+            ws.write_blank(r, 8, None, st.num)
+        else:
+            ws.write_number(r, 8, f.source_row, st.num)
+        ws.write_string(r, 9, f.message, st.text)
+    ws.autofilter(row, 0, row + max(len(findings), 1), last)
+    for c, width in enumerate((5, 10, 24, 22, 26, 22, 30, 12, 7, 60)):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(row + 1, 0)
+    _page(ws, row, row, last)
+
+
+def _returns(wb, st: _Styles, campaign: "Campaign", consolidation: "Consolidation") -> None:
+    ws = wb.add_worksheet("Tình hình nộp")
+    headings = ["TT", "Mã", "Đơn vị", "Nhận lúc", "Tình trạng", "Số bản", "Dòng tập thể", "Dòng cá nhân", "Lỗi",
+                "Cảnh báo"]
+    last = len(headings) - 1
+    row = _title_block(ws, st, campaign, last, f"Hạn nộp: {campaign.deadline:%d/%m/%Y}")
+    for c, h in enumerate(headings):
+        ws.write_string(row, c, h, st.head)
+    for n, s in enumerate(unit_statuses(campaign, consolidation), 1):
+        r = row + n
+        ws.write_number(r, 0, n, st.center)
+        ws.write_string(r, 1, s.code, st.text)
+        ws.write_string(r, 2, s.name, st.text)
+        ws.write_string(r, 3, s.received_at.strftime("%H:%M %d/%m/%Y") if s.received_at else "", st.text)
+        ws.write_string(r, 4, s.state, st.error if s.state != "Đúng hạn" else st.text)
+        for c, value in enumerate((s.versions, s.rows.get("tap_the", 0), s.rows.get("ca_nhan", 0), s.errors,
+                                   s.warnings), 5):
+            ws.write_number(r, c, value, st.num)
+    for c, width in enumerate((5, 10, 36, 17, 12, 8, 10, 10, 7, 9)):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(row + 1, 3)
+    _page(ws, row, row, last)
+
+
+def write_council_workbook(campaign: "Campaign", consolidation: "Consolidation", path: Path) -> Path:
+    """Write the council workbook; every text that came from a return is written as text, never a formula."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    wb = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 11},
+                                        "strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    wb.set_properties({"title": f"Tổng hợp đăng ký thi đua, khen thưởng năm {campaign.year}",
+                       "company": campaign.issuer, "created": datetime(campaign.year, 1, 1)})
+    st = _Styles(wb)
+    frame = consolidation.frame
+    flagged: dict[tuple, list[str]] = {}
+    for f in consolidation.report.findings:
+        if f.source_row is not None and f.name:
+            flagged.setdefault((f.source_file, f.source_sheet, f.source_row), []).append(f.code)
+    _summary(wb, st, campaign, frame)
+    for spec in campaign.catalogue.sheets:
+        _candidates(wb, st, campaign, frame, spec.kind, KINDS[spec.kind], flagged)
+    _review(wb, st, campaign, consolidation)
+    _returns(wb, st, campaign, consolidation)
+    wb.close()
+    tmp.replace(path)
+    return path
