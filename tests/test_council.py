@@ -81,7 +81,12 @@ def test_candidate_lists_have_voting_columns(demo):
     tin = next(r for r in values if r[1] == "Lê Văn Tín")
     assert tin[5] == "CSTDCS_KHONG_LDTT"
     row = next(n for n, r in enumerate(values, 1) if r[1] == "Lê Văn Tín")
-    assert ws.cell(row=row, column=8).value == f"=IF(G{row}=\"\",\"\",G{row}/'Tổng hợp'!$C$4)"
+    section = next(n for n, r in enumerate(values, 1) if str(r[0]).startswith("IV. CHIẾN SĨ THI ĐUA CƠ SỞ"))
+    end = next(n for n, r in enumerate(values, 1) if n > section and str(r[0]).startswith("V. ")) - 1
+    assert section < row <= end
+    formula = ws.cell(row=section + 1, column=8).value
+    assert formula.ref == f"H{section + 1}:H{end}"
+    assert formula.text == f"=IF(G{section + 1}:G{end}=\"\",\"\",G{section + 1}:G{end}/'Tổng hợp'!$C$4)"
     tap_the = [[c.value for c in r] for r in wb["Tập thể"].iter_rows()]
     assert any(isinstance(r[0], str) and r[0].startswith("I. TẬP THỂ LĐXS") for r in tap_the)
 

@@ -12,6 +12,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
+from thidua_xlsx.rules import ticked
 from thidua_xlsx.status import unit_statuses
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class _Styles:
         self.line = add(border=1)  # one line of text: LibreOffice does not grow rows for wrapped text
         self.center = add(border=1, align="center")
         self.num = add(border=1, align="right", num_format="0")
-        self.pct = add(border=1, align="right", num_format="0%")
+        self.pct = add(border=1, align="right", num_format="0%;-0%;;@")  # an empty vote shows nothing
         self.total_text = add(border=1, bold=True, align="center")
         self.total_num = add(border=1, bold=True, align="right", num_format="0")
         self.total_pct = add(border=1, bold=True, align="right", num_format="0%")
@@ -84,9 +85,12 @@ def _items_by_kind(campaign: "Campaign") -> list[tuple[str, str, list[tuple[str,
     return out
 
 
-def _ticked(frame: pd.DataFrame, code: str) -> pd.Series:
-    col = frame[code]
-    return col.astype(str).ne("0")
+def _counts(frame: pd.DataFrame, kind: str, codes: list[str]) -> dict[str, dict[str, int]]:
+    """{unit_code: {code: ticks, "people": rows}} for one kind, in one groupby."""
+    part = frame[frame["kind"].eq(kind)]
+    ticks = pd.DataFrame({code: ticked(part, code) for code in codes}, index=part.index)
+    ticks["people"] = True
+    return ticks.groupby(part["unit_code"]).sum().astype(int).to_dict("index")
 
 
 def _summary(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame) -> None:
@@ -129,47 +133,46 @@ def _summary(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame) -> None
     ws.set_row(sub, 60)
     first = sub + 1
     col_of = {value: 2 + c for c, (kind, _, _, value) in enumerate(columns) if kind == "ca_nhan"}
+    kinds = {kind for kind, _, _, _ in columns}
+    counts = {k: _counts(frame, k, [v for kind, _, _, v in columns if kind == k and not v.startswith(("share:",
+                                                                                                       "people"))])
+              for k in kinds}
+    totals = {k: {key: sum(unit.get(key, 0) for unit in counts[k].values())
+                  for key in {key for unit in counts[k].values() for key in unit}} for k in kinds}
+    total = first + len(units)
     for n, (code, name) in enumerate(units):
         r = first + n
-        part = frame[frame["unit_code"].eq(code)]
         ws.write_number(r, 0, n + 1, st.center)
         ws.write_string(r, 1, name, st.text)
         for c, (kind, _, _, value) in enumerate(columns):
-            rows = part[part["kind"].eq(kind)]
-            if value == "people":
-                ws.write_number(r, 2 + c, len(rows), st.num)
-            elif value.startswith("share:"):
-                top = "LDTT" if value == "share:LDTT" else "CSTD_CS"
-                bottom = "people" if top == "LDTT" else "LDTT"
-                num, den = xl_rowcol_to_cell(r, col_of[top]), xl_rowcol_to_cell(r, col_of[bottom])
-                n_top = int(_ticked(rows, top).sum())
-                n_bottom = len(rows) if bottom == "people" else int(_ticked(rows, "LDTT").sum())
-                ws.write_formula(r, 2 + c, f'=IF({den}=0,"",{num}/{den})', st.pct,
-                                 n_top / n_bottom if n_bottom else "")
+            unit = counts[kind].get(code, {})
+            if value.startswith("share:"):
+                _share(ws, st.pct, r, 2 + c, value, col_of, unit)
             else:
-                ws.write_number(r, 2 + c, int(_ticked(rows, value).sum()) if value in rows else 0, st.num)
-    total = first + len(units)
+                ws.write_number(r, 2 + c, unit.get(value, 0), st.num)
     ws.merge_range(total, 0, total, 1, "Tổng cộng", st.total_text)
     for c, (kind, _, _, value) in enumerate(columns):
-        letter = xl_col_to_name(2 + c)
-        rows = frame[frame["kind"].eq(kind)]
         if value.startswith("share:"):
-            top = "LDTT" if value == "share:LDTT" else "CSTD_CS"
-            num = xl_rowcol_to_cell(total, col_of[top])
-            den = xl_rowcol_to_cell(total, col_of["people" if top == "LDTT" else "LDTT"])
-            n_top = int(_ticked(rows, top).sum())
-            n_bottom = len(rows) if top == "LDTT" else int(_ticked(rows, "LDTT").sum())
-            ws.write_formula(total, 2 + c, f'=IF({den}=0,"",{num}/{den})', st.total_pct,
-                             n_top / n_bottom if n_bottom else "")
+            _share(ws, st.total_pct, total, 2 + c, value, col_of, totals[kind])
         else:
-            value_now = len(rows) if value == "people" else int(_ticked(rows, value).sum())
-            ws.write_formula(total, 2 + c, f"=SUM({letter}{first + 1}:{letter}{total})", st.total_num, value_now)
+            letter = xl_col_to_name(2 + c)
+            ws.write_formula(total, 2 + c, f"=SUM({letter}{first + 1}:{letter}{total})", st.total_num,
+                             totals[kind].get(value, 0))
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 34)
     ws.set_column(2, last, 12)
     ws.freeze_panes(first, 2)
     _page(ws, head, sub, last)
     _chart(wb, ws, columns, first, total, len(units))
+
+
+def _share(ws, fmt, r: int, c: int, value: str, col_of: dict[str, int], counts: dict[str, int]) -> None:
+    """LĐTT among individuals or CSTĐCS among LĐTT, as a live formula with its value cached."""
+    top = value.split(":", 1)[1]
+    bottom = "people" if top == "LDTT" else "LDTT"
+    num, den = xl_rowcol_to_cell(r, col_of[top]), xl_rowcol_to_cell(r, col_of[bottom])
+    n_top, n_bottom = counts.get(top, 0), counts.get(bottom, 0)
+    ws.write_formula(r, c, f'=IF({den}=0,"",{num}/{den})', fmt, n_top / n_bottom if n_bottom else "")
 
 
 def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
@@ -204,14 +207,14 @@ def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tupl
     rows = frame[frame["kind"].eq(kind)]
     out = []
     for item in ordered:
-        ticked = rows[_ticked(rows, item.code)]
+        chosen = rows[ticked(rows, item.code)]
         if item.kind == "class":
             label = item.label.rstrip(".… ").removesuffix("hạng").strip()
             for cls in ("Nhất", "Nhì", "Ba"):
-                out.append((f"{label} hạng {cls}", ticked[ticked[item.code].astype(str).eq(cls)]))
-            out.append((f"{label} (chưa ghi hạng)", ticked[ticked[item.code].astype(str).eq("1")]))
+                out.append((f"{label} hạng {cls}", chosen[chosen[item.code].eq(cls)]))
+            out.append((f"{label} (chưa ghi hạng)", chosen[chosen[item.code].eq("1")]))
         else:
-            out.append((item.label, ticked))
+            out.append((item.label, chosen))
     return [(title, part) for title, part in out if not part.empty or not title.endswith("(chưa ghi hạng)")]
 
 
@@ -230,6 +233,10 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
     for n, (title, part) in enumerate(_sections(campaign, kind, frame), 1):
         ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
         r += 1
+        if not part.empty:  # one array formula per section: the share of votes on the council size
+            votes = f"G{r + 1}:G{r + len(part)}"
+            ws.write_array_formula(r, 7, r + len(part) - 1, 7,
+                                   f"{{=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})}}", st.pct, "")
         for k, rec in enumerate(part.itertuples(index=False), 1):
             codes = flagged.get((rec.source_file, rec.source_sheet, int(rec.source_row)), [])
             ws.write_number(r, 0, k, st.center)
@@ -239,8 +246,6 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
             ws.write_string(r, 4, rec.note, st.line)
             ws.write_string(r, 5, ", ".join(codes), st.error if codes else st.line)
             ws.write_blank(r, 6, None, st.input)
-            votes = xl_rowcol_to_cell(r, 6)
-            ws.write_formula(r, 7, f"=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})", st.pct, "")
             ws.write_blank(r, 8, None, st.input)
             r += 1
     for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):

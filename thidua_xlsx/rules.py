@@ -49,12 +49,12 @@ def _at(code: str, rec: pd.Series, **fields: object) -> Finding:
                    source_row=int(rec["source_row"]), **fields)
 
 
-def _col(frame: pd.DataFrame, code: str) -> pd.Series:
-    """A tick column as booleans (a class column is ticked when not "0"); all False when absent."""
+def ticked(frame: pd.DataFrame, code: str) -> pd.Series:
+    """An item column as booleans (a class column is ticked when not "0"); all False when absent."""
     if code not in frame:
         return pd.Series(False, index=frame.index)
     col = frame[code]
-    return col.ne("0") if col.dtype == object or str(col.dtype).startswith(("str", "string")) else col.eq(1)
+    return col.ne(0) if pd.api.types.is_numeric_dtype(col) else col.ne("0")
 
 
 def _labels(frame: pd.DataFrame, campaign: "Campaign", mask: pd.Series, codes: Iterable[str]) -> pd.Series:
@@ -62,7 +62,7 @@ def _labels(frame: pd.DataFrame, campaign: "Campaign", mask: pd.Series, codes: I
     out = pd.Series("", index=frame.index)
     for code in (c for c in codes if c in frame):
         for kind in frame.loc[mask, "kind"].unique():
-            hit = mask & frame["kind"].eq(kind) & _col(frame, code)
+            hit = mask & frame["kind"].eq(kind) & ticked(frame, code)
             label = campaign.catalogue.label(code, kind)
             out[hit] = out[hit].where(out[hit] == "", out[hit] + ", ") + label
     return out
@@ -90,7 +90,7 @@ def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Ite
     codes = campaign.catalogue.codes
     any_item = pd.Series(False, index=frame.index)
     for code in codes:
-        any_item |= _col(frame, code)
+        any_item |= ticked(frame, code)
     mask = any_item & frame["completion"].eq("") & _completion_sheets(campaign, frame)
     labels = _labels(frame, campaign, mask, codes)
     for idx, rec in frame[mask].iterrows():
@@ -101,7 +101,7 @@ def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Ite
 def title_with_low_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
     titled = pd.Series(False, index=frame.index)
     for code in TITLES:
-        titled |= _col(frame, code)
+        titled |= ticked(frame, code)
     mask = titled & frame["completion"].isin(["HTNV", "KHTNV"])
     labels = _labels(frame, campaign, mask, TITLES)
     for idx, rec in frame[mask].iterrows():
@@ -112,7 +112,7 @@ def _requires(code: str, needs: str, finding_code: str, kind: str) -> RuleFn:
     def check(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
         if code not in frame:
             return
-        for rec in _rows(frame, frame["kind"].eq(kind) & _col(frame, code) & ~_col(frame, needs)):
+        for rec in _rows(frame, frame["kind"].eq(kind) & ticked(frame, code) & ~ticked(frame, needs)):
             yield _at(finding_code, rec)
     check.__name__ = f"{code.lower()}_needs_{needs.lower()}"
     return check
@@ -127,7 +127,7 @@ rule("CSTD_TQ_KHONG_CSTD_TINH")(_requires("CSTD_TQ", "CSTD_TINH", "CSTD_TQ_KHONG
 @rule("CSTDCS_CAN_SANG_KIEN")
 def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
     """CSTĐCS below HTXSNV is valid only with a recognised initiative: say so unless the note names one."""
-    mask = (_col(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])
+    mask = (ticked(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])
             & ~frame["note"].str.contains(_INITIATIVE, na=False))
     for rec in _rows(frame, mask):
         yield _at("CSTDCS_CAN_SANG_KIEN", rec, completion=COMPLETION_LEVELS[rec["completion"]])
@@ -135,13 +135,12 @@ def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFram
 
 @rule("TRUNG_TEN_TRONG_DON_VI", "TRUNG_TEN_GIUA_DON_VI")
 def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
-    people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")].copy()
+    people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")]
     if people.empty:
         return
-    people["key"] = people["name"].map(name_key)
+    people = people.assign(key=people["name"].map(name_key))
+    people = people[people.duplicated(["kind", "key"], keep=False)]  # only names seen twice need a look
     for _, group in people.groupby(["kind", "key"], sort=False):
-        if len(group) < 2:
-            continue
         first_in_unit: dict[str, pd.Series] = {}
         for _, rec in group.iterrows():
             unit = rec["unit_code"]
@@ -179,7 +178,7 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
             continue
         own = collectives.iloc[0]
         n = len(people)
-        ldtt = int(_col(people, "LDTT").sum())
+        ldtt = int(ticked(people, "LDTT").sum())
         share = ldtt / n
         if own["LDTT"] == 1 and share <= ldtt_min:
             yield _at("TT_LDTT_TY_LE", own, ldtt=ldtt, people=n, share=_pct(share), limit=_pct(ldtt_min))
@@ -192,7 +191,7 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
                 problems.append(f"{failing} cá nhân không hoàn thành nhiệm vụ (cần 100% hoàn thành)")
             if problems:
                 yield _at("TT_LDXS_TY_LE", own, detail="; ".join(problems))
-            if not _col(people, "CSTD_CS").any():
+            if not ticked(people, "CSTD_CS").any():
                 yield _at("TT_LDXS_KHONG_CSTDCS", own)
 
 
@@ -203,8 +202,8 @@ def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterato
     if not limit or "CSTD_CS" not in frame:
         return
     for unit, collectives, people in _unit_groups(frame):
-        ldtt = int(_col(people, "LDTT").sum())
-        cstd = int(_col(people, "CSTD_CS").sum())
+        ldtt = int(ticked(people, "LDTT").sum())
+        cstd = int(ticked(people, "CSTD_CS").sum())
         if ldtt and cstd / ldtt > limit:
             anchor = collectives.iloc[0] if not collectives.empty else people.iloc[0]
             yield _at("CSTDCS_VUOT_TY_LE", anchor, cstdcs=cstd, ldtt=ldtt, share=_pct(cstd / ldtt),
