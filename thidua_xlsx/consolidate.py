@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
+import os
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
+from thidua_xlsx.catalogue import Catalogue
 from thidua_xlsx.findings import Finding, Report, finding
 from thidua_xlsx.reader import READER_VERSION, ParsedReturn, read_return
 from thidua_xlsx.returns import LogEntry, read_log
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     from thidua_xlsx.campaign import Campaign, Unit
 
 BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
+PER_WORKER = 16  # below this many unread files per worker, a process pool costs more than it saves
 TAIL_COLUMNS = ("note", "source_file", "source_sheet", "source_row")
 
 
@@ -61,25 +66,66 @@ def _cache_key(campaign: "Campaign", sha256: str) -> Path:
     return campaign.root / ".cache" / "parsed" / f"{sha256}-{fingerprint}.pickle"
 
 
-def parse_entry(campaign: "Campaign", entry: LogEntry) -> ParsedReturn:
-    """Read one logged return, from the parse cache when the same bytes were read by the same reader."""
+def _cached(campaign: "Campaign", entry: LogEntry) -> ParsedReturn | None:
     cache = _cache_key(campaign, entry.sha256)
-    if cache.is_file():
-        try:
-            with cache.open("rb") as fh:
-                parsed = pickle.load(fh)
-            return dataclasses.replace(parsed, file=entry.file, findings=[
-                dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
-        except Exception:  # a damaged cache entry is simply read again
-            cache.unlink(missing_ok=True)
-    parsed = read_return(campaign.returns_dir / entry.file, campaign.catalogue, name=entry.file,
-                         sha256=entry.sha256)
+    if not cache.is_file():
+        return None
+    try:
+        with cache.open("rb") as fh:
+            parsed = pickle.load(fh)
+    except Exception:  # a damaged cache entry is simply read again
+        cache.unlink(missing_ok=True)
+        return None
+    return dataclasses.replace(parsed, file=entry.file, findings=[
+        dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
+
+
+def _store(campaign: "Campaign", parsed: ParsedReturn) -> None:
+    cache = _cache_key(campaign, parsed.sha256)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
+    tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
     with tmp.open("wb") as fh:
         pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(cache)
-    return parsed
+
+
+def _read(job: tuple[Path, Catalogue, str, str]) -> ParsedReturn:
+    path, catalogue, name, sha256 = job
+    return read_return(path, catalogue, name=name, sha256=sha256)
+
+
+def parse_entries(campaign: "Campaign", entries: list[LogEntry],
+                  progress: Callable[[int, int], None] | None = None) -> list[ParsedReturn]:
+    """Read the logged returns: from the parse cache when the same bytes were read by the same reader, the rest
+    in a process pool of os.cpu_count() workers (serially when there are few)."""
+    parsed: dict[int, ParsedReturn] = {}
+    todo = []
+    for n, entry in enumerate(entries):
+        hit = _cached(campaign, entry)
+        if hit is None:
+            todo.append(n)
+        else:
+            parsed[n] = hit
+    done = len(parsed)
+    jobs = [(campaign.returns_dir / entries[n].file, campaign.catalogue, entries[n].file, entries[n].sha256)
+            for n in todo]
+    workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
+    if workers > 1:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        results = pool.map(_read, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    else:
+        pool, results = None, map(_read, jobs)
+    try:
+        for n, result in zip(todo, results):
+            _store(campaign, result)
+            parsed[n] = result
+            done += 1
+            if progress:
+                progress(done, len(entries))
+    finally:
+        if pool:
+            pool.shutdown()
+    return [parsed[n] for n in range(len(entries))]
 
 
 def _match(campaign: "Campaign", text: str, whole: bool) -> str | None:
@@ -135,12 +181,9 @@ def consolidate(campaign: "Campaign", progress: Callable[[int, int], None] | Non
 
     entries = read_log(campaign)
     infos: list[ReturnInfo] = []
-    for n, entry in enumerate(entries, 1):
-        parsed = parse_entry(campaign, entry)
+    for entry, parsed in zip(entries, parse_entries(campaign, entries, progress)):
         code, how = identify(campaign, parsed, _original_name(entry))
         infos.append(ReturnInfo(entry, parsed, code, how))
-        if progress:
-            progress(n, len(entries))
     report = Report()
     _choose_current(campaign, infos, report)
     frame = _frame(campaign, [i for i in infos if i.current])

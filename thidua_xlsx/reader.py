@@ -22,7 +22,7 @@ CLASSES = {"nhat": "Nhất", "hang nhat": "Nhất", "i": "Nhất", "hang i": "Nh
 UNIT_LINE_PREFIXES = ("phong don vi", "don vi", "co quan don vi", "ten don vi", "phong", "co quan")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One registrant as read: kind, name, completion code, item values (1/0 or class) and where it stood."""
 

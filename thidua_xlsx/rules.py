@@ -159,11 +159,15 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def _unit_groups(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
-    """(unit_code, its collective lines, its individuals) for each identified unit."""
+def _per_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per identified unit: its own collective line (index into frame) and counts over its people."""
     known = frame[frame["unit_code"].ne("")]
-    for unit, part in known.groupby("unit_code", sort=False):
-        yield str(unit), part[part["kind"].eq("tap_the")], part[part["kind"].eq("ca_nhan")]
+    own = known[known["kind"].eq("tap_the")].groupby("unit_code", sort=False).head(1)
+    people = known[known["kind"].eq("ca_nhan")]
+    counts = pd.DataFrame({"people": True, "ldtt": ticked(people, "LDTT"), "cstd": ticked(people, "CSTD_CS"),
+                           "failing": people["completion"].eq("KHTNV")}, index=people.index)
+    stats = counts.groupby(people["unit_code"], sort=False).sum().astype(int)
+    return stats.join(pd.Series(own.index, index=own["unit_code"], name="own"), how="left")
 
 
 @rule("TT_LDTT_TY_LE", "TT_LDXS_TY_LE", "TT_LDXS_KHONG_CSTDCS")
@@ -173,25 +177,23 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
         return
     ldtt_min = campaign.rules["tt_ldtt_min_ldtt_share"]
     ldxs_min = campaign.rules["tt_ldxs_min_ldtt_share"]
-    for unit, collectives, people in _unit_groups(frame):
-        if collectives.empty or people.empty:
-            continue
-        own = collectives.iloc[0]
-        n = len(people)
-        ldtt = int(ticked(people, "LDTT").sum())
-        share = ldtt / n
+    units = _per_unit(frame).dropna(subset=["own"])
+    for unit in units.itertuples():
+        own = frame.loc[int(unit.own)]
+        share = unit.ldtt / unit.people
         if own["LDTT"] == 1 and share <= ldtt_min:
-            yield _at("TT_LDTT_TY_LE", own, ldtt=ldtt, people=n, share=_pct(share), limit=_pct(ldtt_min))
+            yield _at("TT_LDTT_TY_LE", own, ldtt=unit.ldtt, people=unit.people, share=_pct(share),
+                      limit=_pct(ldtt_min))
         if "LDXS" in frame and own["LDXS"] == 1:
             problems = []
             if share < ldxs_min:
-                problems.append(f"chỉ {ldtt}/{n} cá nhân đăng ký LĐTT ({_pct(share)}, cần từ {_pct(ldxs_min)})")
-            failing = int(people["completion"].eq("KHTNV").sum())
-            if failing:
-                problems.append(f"{failing} cá nhân không hoàn thành nhiệm vụ (cần 100% hoàn thành)")
+                problems.append(f"chỉ {unit.ldtt}/{unit.people} cá nhân đăng ký LĐTT ({_pct(share)}, "
+                                f"cần từ {_pct(ldxs_min)})")
+            if unit.failing:
+                problems.append(f"{unit.failing} cá nhân không hoàn thành nhiệm vụ (cần 100% hoàn thành)")
             if problems:
                 yield _at("TT_LDXS_TY_LE", own, detail="; ".join(problems))
-            if not ticked(people, "CSTD_CS").any():
+            if not unit.cstd:
                 yield _at("TT_LDXS_KHONG_CSTDCS", own)
 
 
@@ -201,10 +203,12 @@ def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterato
     limit = campaign.rules["cstdcs_max_share_of_ldtt"]
     if not limit or "CSTD_CS" not in frame:
         return
-    for unit, collectives, people in _unit_groups(frame):
-        ldtt = int(ticked(people, "LDTT").sum())
-        cstd = int(ticked(people, "CSTD_CS").sum())
-        if ldtt and cstd / ldtt > limit:
-            anchor = collectives.iloc[0] if not collectives.empty else people.iloc[0]
-            yield _at("CSTDCS_VUOT_TY_LE", anchor, cstdcs=cstd, ldtt=ldtt, share=_pct(cstd / ldtt),
-                      limit=_pct(limit))
+    units = _per_unit(frame)
+    over = units[(units["ldtt"] > 0) & (units["cstd"] > limit * units["ldtt"])]
+    for code, unit in over.iterrows():
+        if pd.notna(unit["own"]):
+            anchor = frame.loc[int(unit["own"])]
+        else:
+            anchor = frame[frame["unit_code"].eq(code) & frame["kind"].eq("ca_nhan")].iloc[0]
+        yield _at("CSTDCS_VUOT_TY_LE", anchor, cstdcs=int(unit["cstd"]), ldtt=int(unit["ldtt"]),
+                  share=_pct(unit["cstd"] / unit["ldtt"]), limit=_pct(limit))

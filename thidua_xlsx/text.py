@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining marks of the five tones (sắc, huyền, hỏi, ngã, nặng), in the order legacy tables list them.
 ACUTE, GRAVE, HOOK, TILDE, DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
@@ -21,24 +22,38 @@ def clean(value: object) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def _fold_table() -> dict[int, str]:
+    """Every precomposed Latin letter (and the combining marks) mapped to its bare lower-case base letter."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(ch for ch in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(ch))
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base.lower()
+    table.update({code: "" for code in range(0x300, 0x370)})
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """A key insensitive to accents, case, spacing and punctuation ("Phòng KH-TC" -> "phong kh tc")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _NON_ALNUM.sub(" ", bare).strip()
+    return _NON_ALNUM.sub(" ", text.translate(_FOLD).lower()).strip()
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(_TONE_DIGIT[ch] for ch in decomposed if ch in TONE_MARKS)
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+    return base + tones
 
 
 def name_key(text: str) -> str:
-    """A key for people's names: case, spacing and tone-mark placement ("Hoà"/"Hòa") do not matter, tones do."""
-    words = []
-    for word in clean(text).lower().split(" "):
-        decomposed = unicodedata.normalize("NFD", word)
-        tones = "".join(_TONE_DIGIT[ch] for ch in decomposed if ch in TONE_MARKS)
-        base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
-        base = "".join(ch for ch in base if ch.isalnum())
-        if base:
-            words.append(base + tones)
-    return " ".join(words)
+    """A key for people's names: case, spacing, punctuation and tone-mark placement ("Hoà"/"Hòa") do not
+    matter; tones do."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
+    return " ".join(_word_key(w) for w in words)
 
 
 # --- recognising well-formed Vietnamese words -------------------------------------------------------------
@@ -54,6 +69,7 @@ _SYLLABLE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_vietnamese_word(word: str) -> bool:
     """True when a word spells one Vietnamese syllable with at most one tone mark."""
     decomposed = unicodedata.normalize("NFD", word.lower())
