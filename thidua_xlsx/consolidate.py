@@ -239,21 +239,23 @@ def _with_unit(findings: list[Finding], unit_code: str) -> list[Finding]:
 
 
 def _frame(campaign: "Campaign", current: list[ReturnInfo]) -> pd.DataFrame:
-    columns = registration_columns(campaign)
+    """The registrations frame, built column by column from plain lists (no per-row pandas objects)."""
     codes = campaign.catalogue.codes
     class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
-    has_types = campaign.catalogue.has_types
-    records = []
-    for info in current:
-        for row in info.parsed.rows:
-            values = [row.items.get(code, 0) for code in codes]
-            record = [info.unit_code, row.kind, row.name, row.completion, *values, row.note, info.entry.file,
-                      row.sheet, row.row]
-            if has_types:
-                record.append(row.type)
-            records.append(record)
-    frame = pd.DataFrame(records, columns=columns)
+    rows = [row for info in current for row in info.parsed.rows]
+    units = [info.unit_code for info in current for _ in info.parsed.rows]
+    files = [info.entry.file for info in current for _ in info.parsed.rows]
+    data: dict[str, object] = {
+        "unit_code": units, "kind": [r.kind for r in rows], "name": [r.name for r in rows],
+        "completion": [r.completion for r in rows]}
     for code in codes:
-        frame[code] = frame[code].astype(str) if code in class_codes else frame[code].astype("int64")
-    frame["source_row"] = frame["source_row"].astype("int64")
+        values = [r.items.get(code, 0) for r in rows]
+        data[code] = [str(v) for v in values] if code in class_codes else pd.array(values, dtype="int64")
+    data.update({"note": [r.note for r in rows], "source_file": files, "source_sheet": [r.sheet for r in rows],
+                 "source_row": pd.array([r.row for r in rows], dtype="int64")})
+    if campaign.catalogue.has_types:
+        data["collective_type"] = [r.type for r in rows]
+    frame = pd.DataFrame(data, columns=registration_columns(campaign))
+    text = [c for c in frame.columns if c not in codes and c != "source_row"] + sorted(class_codes)
+    frame[text] = frame[text].astype(str)  # also gives an empty frame text columns
     return frame

@@ -92,11 +92,15 @@ def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
 
 
 def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str | None = None,
-          result: CollectResult | None = None, display_name: str | None = None) -> LogEntry | None:
-    """Copy one file into returns/ under a new name and log it; None when the same content is already there."""
+          result: CollectResult | None = None, display_name: str | None = None,
+          known: dict[str, str] | None = None) -> LogEntry | None:
+    """Copy one file into returns/ under a new name and log it; None when the same content is already there.
+
+    known maps the SHA-256 of every logged file to its name; pass it when storing many files (it is updated).
+    """
     result = result or CollectResult()
     sha = file_hash(source)
-    known = {e.sha256: e.file for e in read_log(campaign)}
+    known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
     if sha in known:
         result.duplicates.append((origin or str(source), known[sha]))
         return None
@@ -113,6 +117,7 @@ def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str
     tmp.rename(target)
     entry = LogEntry(received_at, target.name, origin or str(source.resolve()), sha, target.stat().st_size)
     _append_log(campaign, entry)
+    known[sha] = entry.file
     result.added.append(entry)
     return entry
 
@@ -125,6 +130,7 @@ def collect(campaign: "Campaign", paths: list[Path], received_at: datetime | Non
     when = received_at or datetime.now(VN_TZ)
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
+    known = {e.sha256: e.file for e in read_log(campaign)}
     for path in _expand(paths, result):
-        store(campaign, path, when, result=result)
+        store(campaign, path, when, result=result, known=known)
     return result

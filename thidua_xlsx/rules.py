@@ -27,6 +27,7 @@ class Rule:
 
 RULES: list[Rule] = []
 TITLES = ("LDTT", "LDXS", "CSTD_CS", "CSTD_TINH", "CSTD_TQ")
+_MARKS = re.compile(r"[\u0300-\u036f\W_]+")
 _INITIATIVE = re.compile(r"sáng kiến|đề tài|giải pháp|công trình", re.IGNORECASE)
 
 
@@ -138,8 +139,11 @@ def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Findi
     people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")]
     if people.empty:
         return
+    # A cheap vectorised key first (no marks at all): only names that collide on it need the exact key.
+    rough = people["name"].str.lower().str.normalize("NFD").str.replace(_MARKS, "", regex=True)
+    people = people[rough.duplicated(keep=False)]
     people = people.assign(key=people["name"].map(name_key))
-    people = people[people.duplicated(["kind", "key"], keep=False)]  # only names seen twice need a look
+    people = people[people.duplicated(["kind", "key"], keep=False)]
     for _, group in people.groupby(["kind", "key"], sort=False):
         first_in_unit: dict[str, pd.Series] = {}
         for _, rec in group.iterrows():
