@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
@@ -76,11 +77,17 @@ def read_return(path: Path, catalogue: Catalogue, name: str | None = None, sha25
     return parsed
 
 
+@lru_cache(maxsize=8)
+def _indexes(catalogue: Catalogue) -> dict[str, HeadingIndex]:
+    """Heading indexes per kind, built once per catalogue (catalogues are frozen, hence hashable)."""
+    return {kind: HeadingIndex(catalogue, kind) for kind in KINDS}
+
+
 class _Reader:
     def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
         self.parsed = parsed
         self.catalogue = catalogue
-        self.indexes = {kind: HeadingIndex(catalogue, kind) for kind in KINDS}
+        self.indexes = _indexes(catalogue)
         self.converted: dict[str, int] = {}
         self._legacy_cache: dict[str, str] = {}
         self.tables = 0
