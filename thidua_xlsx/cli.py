@@ -85,11 +85,23 @@ def generate(campaign: Path, units: tuple[str, ...], force: bool) -> None:
 
 @cli.command()
 @CAMPAIGN_ARG
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--received-at", help="Thời điểm nhận (ví dụ 2022-03-10T08:30), cho tệp đã nhận từ trước.")
-def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None) -> None:
-    """Thu các tệp đơn vị gửi về (tệp hoặc thư mục) vào returns/, không bao giờ ghi đè."""
+@click.option("--imap", is_flag=True, help="Lấy thư mới từ hộp thư IMAP của chiến dịch ([mail] trong campaign.toml).")
+def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None, imap: bool) -> None:
+    """Thu các tệp đơn vị gửi về (tệp, thư mục hoặc hộp thư) vào returns/, không bao giờ ghi đè."""
     camp = _load(campaign)
+    if imap:
+        from thidua_xlsx.mail import collect_imap
+
+        try:
+            result = collect_imap(camp, password=_password(camp, "imap"))
+        except ThiduaError as exc:
+            raise UserError(str(exc)) from None
+        _print_collect(result)
+        return
+    if not paths:
+        raise click.UsageError("Cần ít nhất một tệp hoặc thư mục (hoặc --imap).")
     when = None
     if received_at:
         try:
@@ -99,6 +111,12 @@ def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None) ->
                                      param_hint="--received-at") from None
         when = when if when.tzinfo else when.replace(tzinfo=VN_TZ)
     result = camp.collect(paths, received_at=when)
+    _print_collect(result)
+    if not result.added and not result.duplicates:
+        sys.exit(1)
+
+
+def _print_collect(result) -> None:
     for entry in result.added:
         click.echo(f"+ {entry.source} -> returns/{entry.file}")
     for source, existing in result.duplicates:
@@ -107,7 +125,87 @@ def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None) ->
         click.echo(f"- {source}: {reason}, bỏ qua")
     click.echo(f"Đã thu {len(result.added)} tệp mới, {len(result.duplicates)} tệp trùng, "
                f"{len(result.skipped)} tệp bỏ qua.")
-    if not result.added and not result.duplicates:
+
+
+def _password(camp: Campaign, kind: str) -> str:
+    """The SMTP or IMAP password: from the environment, else asked (never from a file, never printed)."""
+    from thidua_xlsx.mail import mail_settings
+
+    settings = mail_settings(camp)
+    if not settings[f"{kind}_user"]:
+        return ""
+    value = settings.smtp_password if kind == "smtp" else settings.imap_password
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UserError(f"Thiếu mật khẩu {kind.upper()}: đặt biến môi trường THIDUA_{kind.upper()}_PASSWORD.")
+    return click.prompt(f"Mật khẩu {kind.upper()} của {settings[f'{kind}_user']}", hide_input=True)
+
+
+def _print_send(result, action: str) -> None:
+    for code, _ in result.sent:
+        click.echo(f"+ {code}")
+    for code in result.already:
+        click.echo(f"= {code}: đã {action} trước đó, bỏ qua")
+    for code in result.no_email:
+        click.echo(f"- {code}: chưa có địa chỉ thư trong units.csv")
+    for code, answer in result.refused:
+        click.echo(f"! {code}: máy chủ từ chối ({answer})")
+    if result.outbox:
+        click.echo(f"Chạy thử: {len(result.sent)} thư đã ghi vào {result.outbox}, không gửi thư nào.")
+    else:
+        click.echo(f"Đã {action} {len(result.sent)} thư; {len(result.already)} đã {action} trước đó, "
+                   f"{len(result.no_email)} đơn vị thiếu địa chỉ, {len(result.refused)} bị từ chối.")
+
+
+def _mail_progress(total: int):
+    from rich.progress import Progress
+
+    console = _console()
+    return Progress(transient=True, console=console, disable=not console.is_terminal or total < 2)
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Chỉ gửi cho đơn vị này (lặp lại được).")
+@click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
+def send(campaign: Path, units: tuple[str, ...], dry_run: bool) -> None:
+    """Gửi mỗi đơn vị biểu đăng ký của mình qua thư; chạy lại chỉ gửi phần còn thiếu."""
+    from thidua_xlsx.mail import send_forms
+
+    camp = _load(campaign)
+    try:
+        password = None if dry_run else _password(camp, "smtp")
+        with _mail_progress(len(camp.units)) as bar:
+            task = bar.add_task("Gửi thư", total=len(units or camp.units))
+            result = send_forms(camp, units or None, dry_run=dry_run, password=password,
+                                progress=lambda n: bar.advance(task, n))
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    _print_send(result, "gửi")
+    if result.refused:
+        sys.exit(1)
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--late", is_flag=True, help="Nhắc cả các đơn vị đã nộp muộn.")
+@click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
+def remind(campaign: Path, late: bool, dry_run: bool) -> None:
+    """Nhắc các đơn vị chưa nộp (và, với --late, đơn vị nộp muộn); mỗi đơn vị một thư mỗi ngày."""
+    from thidua_xlsx.mail import remind as remind_units
+
+    camp = _load(campaign)
+    try:
+        password = None if dry_run else _password(camp, "smtp")
+        with _mail_progress(len(camp.units)) as bar:
+            task = bar.add_task("Gửi thư nhắc", total=None)
+            result = remind_units(camp, late=late, dry_run=dry_run, password=password,
+                                  progress=lambda n: bar.advance(task, n))
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    _print_send(result, "nhắc")
+    if result.refused:
         sys.exit(1)
 
 
@@ -150,8 +248,16 @@ def status(campaign: Path) -> None:
     from thidua_xlsx.render import status_table
     from thidua_xlsx.status import unit_statuses
 
+    from thidua_xlsx.mail import messages_without_returns
+
     camp = _load(campaign)
-    _console().print(status_table(camp, unit_statuses(camp, _consolidate(camp))))
+    console = _console()
+    console.print(status_table(camp, unit_statuses(camp, _consolidate(camp))))
+    others = messages_without_returns(camp)
+    if others:
+        console.print(f"Thư không có tệp bảng tính đính kèm ({len(others)}):")
+        for row in others:
+            console.print(f"  {row['received_at']}  {row['sender']}  {row['subject']}", markup=False)
 
 
 @cli.command()

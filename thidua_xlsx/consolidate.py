@@ -151,8 +151,9 @@ def _match(campaign: "Campaign", text: str, whole: bool) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def identify(campaign: "Campaign", parsed: ParsedReturn, original_name: str) -> tuple[str, str]:
-    """(unit_code, how) from, in order: the _meta sheet, the unit line or own row, the file name."""
+def identify(campaign: "Campaign", parsed: ParsedReturn, original_name: str, sender: str = "") -> tuple[str, str]:
+    """(unit_code, how) from, in order: the _meta sheet, the unit line or own row, the sender's address (mail),
+    the file name."""
     codes = {u.code for u in campaign.units}
     meta_code = parsed.meta.get("unit_code", "")
     if meta_code in codes:
@@ -165,6 +166,9 @@ def identify(campaign: "Campaign", parsed: ParsedReturn, original_name: str) -> 
     code = _match(campaign, own, whole=True) if own else None
     if code:
         return code, "dòng tập thể"
+    by_mail = [u.code for u in campaign.units if sender and u.email.lower() == sender.lower()]
+    if len(by_mail) == 1:
+        return by_mail[0], "địa chỉ thư"
     stem = Path(original_name).stem
     code = _match(campaign, stem, whole=False)
     return (code, "tên tệp") if code else ("", "")
@@ -182,7 +186,8 @@ def consolidate(campaign: "Campaign", progress: Callable[[int, int], None] | Non
     entries = read_log(campaign)
     infos: list[ReturnInfo] = []
     for entry, parsed in zip(entries, parse_entries(campaign, entries, progress)):
-        code, how = identify(campaign, parsed, _original_name(entry))
+        sender = entry.source[5:].split(" ", 1)[0] if entry.source.startswith("imap:") else ""
+        code, how = identify(campaign, parsed, _original_name(entry), sender)
         infos.append(ReturnInfo(entry, parsed, code, how))
     report = Report()
     _choose_current(campaign, infos, report)
