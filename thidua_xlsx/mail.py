@@ -325,16 +325,18 @@ def collect_imap(campaign: "Campaign", password: str | None = None) -> "CollectR
     result = CollectResult()
     seen = _seen(campaign)
     known = {e.sha256: e.file for e in read_log(campaign)}
+    box = None
     try:
         if security == "ssl":
-            box = MailBox(host, port, ssl_context=_context(settings["imap_cafile"]))
+            box = MailBox(host, port, timeout=30, ssl_context=_context(settings["imap_cafile"]))
         elif security == "starttls":
-            box = MailBoxStartTls(host, port, ssl_context=_context(settings["imap_cafile"]))
+            box = MailBoxStartTls(host, port, timeout=30, ssl_context=_context(settings["imap_cafile"]))
         else:
-            box = MailBoxUnencrypted(host, port)
+            box = MailBoxUnencrypted(host, port, timeout=30)
         mailbox = box.login(str(settings["imap_user"]), password if password is not None else settings.imap_password,
                             initial_folder=folder)
     except MailboxLoginError:
+        box.client.shutdown()
         raise MailError(f"Hộp thư {host}:{port} từ chối đăng nhập của '{settings['imap_user']}'; kiểm tra "
                         "THIDUA_IMAP_PASSWORD.") from None
     except (OSError, imaplib.IMAP4.error, socket.timeout, ssl.SSLError) as exc:
