@@ -191,3 +191,13 @@ def test_imap_login_refused_is_a_clear_error(campaign, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.output == (f"Lỗi: Hộp thư 127.0.0.1:{port} từ chối đăng nhập của 'vanphong'; kiểm tra "
                              "THIDUA_IMAP_PASSWORD.\n")
+
+
+def test_the_demo_sends_to_a_local_server(tmp_path, smtp_env, monkeypatch):
+    from thidua_xlsx.demo import run_demo
+
+    with smtp_server() as (port, inbox):
+        smtp_env(port)
+        outputs = run_demo(tmp_path / "demo", echo=lambda _: None)
+    assert len(inbox.messages) == 13
+    assert outputs["Nhật ký gửi thư"].is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -69,6 +70,8 @@ def run_demo(directory: Path, example: Path = EXAMPLE, echo: Callable[[str], Non
     echo(f"1. Tạo chiến dịch: {root}")
     campaign.generate()
     echo(f"2. Tạo {len(campaign.units)} biểu đăng ký: {campaign.workbooks_dir}")
+    outputs = {"Chiến dịch": root / "campaign.toml", "Biểu đăng ký": campaign.workbooks_dir}
+    outputs.update(_send(campaign, echo))
     files: dict[tuple[str, str, str], list[dict]] = {}
     for row in example_rows:
         files.setdefault((row["unit_code"], row["file"], row["received_at"]), []).append(row)
@@ -82,5 +85,18 @@ def run_demo(directory: Path, example: Path = EXAMPLE, echo: Callable[[str], Non
     r = result.report
     echo(f"4. Tổng hợp {len(result.frame)} dòng đăng ký; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
          f"{r.count('info')} thông tin.")
-    return {"Chiến dịch": root / "campaign.toml", "Biểu đăng ký": campaign.workbooks_dir,
-            "Tệp đã thu": campaign.returns_dir, **{f"Báo cáo {k}": v for k, v in paths.items()}}
+    return {**outputs, "Tệp đã thu": campaign.returns_dir, **{f"Báo cáo {k}": v for k, v in paths.items()}}
+
+
+def _send(campaign: Campaign, echo: Callable[[str], None]) -> dict[str, Path]:
+    """Send the forms to the SMTP server named by THIDUA_SMTP_HOST, or write them to outbox/ (dry run)."""
+    from thidua_xlsx.mail import send_forms
+
+    if os.environ.get("THIDUA_SMTP_HOST"):
+        result = send_forms(campaign)
+        echo(f"   Đã gửi {len(result.sent)} thư qua {os.environ['THIDUA_SMTP_HOST']} (nhật ký: mail-log.csv)")
+        return {"Nhật ký gửi thư": campaign.root / "mail-log.csv"}
+    result = send_forms(campaign, dry_run=True)
+    echo(f"   Chạy thử gửi thư: {len(result.sent)} thư (.eml) trong {result.outbox} "
+         "(đặt THIDUA_SMTP_HOST để gửi thật)")
+    return {"Thư (chạy thử)": result.outbox}
