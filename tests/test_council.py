@@ -73,7 +73,9 @@ def test_candidate_lists_have_voting_columns(demo):
     values = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in values if r[0] == "TT")
     assert header == ["TT", "Họ và tên", "Đơn vị", "Mức độ hoàn thành", "Ghi chú", "Cần xem lại", "Số phiếu đồng ý",
-                      "Tỷ lệ (%)", "Kết quả"]
+                      "Tỷ lệ (%)", "Kết quả", "Mã", "Nguồn"]
+    hidden = ws.column_dimensions["J"]
+    assert hidden.hidden and (hidden.min, hidden.max) == (10, 11), "J:K hidden, read back by history record"
     sections = [r[0] for r in values if isinstance(r[0], str) and r[0][:2] in ("I.", "II", "IV", "V.", "VI")]
     assert [s.split(" (")[0] for s in sections][:5] == [
         "I. LAO ĐỘNG TIÊN TIẾN", "II. CHIẾN SĨ THI ĐUA TOÀN QUỐC", "III. CHIẾN SĨ THI ĐUA CẤP TỈNH",

@@ -67,6 +67,7 @@ class Campaign:
     mail: dict[str, object]
     catalogue: Catalogue
     units: list[Unit] = field(default_factory=list)
+    history_url: str = ""
 
     # --- folders -------------------------------------------------------------------------------------------
     @property
@@ -148,6 +149,7 @@ class Campaign:
             rules=_rules(data.get("rules", {})),
             mail=dict(data.get("mail", {})),
             catalogue=parse_catalogue(data),
+            history_url=str(data.get("history", {}).get("url", "")),
         )
         if any("password" in k.lower() for k in campaign.mail):
             raise CampaignError("campaign.toml: không ghi mật khẩu thư vào [mail]; dùng biến môi trường.")

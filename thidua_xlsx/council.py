@@ -195,8 +195,8 @@ def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
     ws.insert_chart(total + 2, 1, chart)
 
 
-def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """(section title, candidates) for each title, then each award from the highest; Huân chương by class."""
+def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(code, section title, candidates) for each title, then each award from the highest; Huân chương by class."""
     spec = campaign.catalogue.sheet(kind)
     if spec is None:
         return []
@@ -211,26 +211,26 @@ def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tupl
         if item.kind == "class":
             label = item.label.rstrip(".… ").removesuffix("hạng").strip()
             for cls in ("Nhất", "Nhì", "Ba"):
-                out.append((f"{label} hạng {cls}", chosen[chosen[item.code].eq(cls)]))
-            out.append((f"{label} (chưa ghi hạng)", chosen[chosen[item.code].eq("1")]))
+                out.append((f"{item.code}={cls}", f"{label} hạng {cls}", chosen[chosen[item.code].eq(cls)]))
+            out.append((f"{item.code}=1", f"{label} (chưa ghi hạng)", chosen[chosen[item.code].eq("1")]))
         else:
-            out.append((item.label, chosen))
-    return [(title, part) for title, part in out if not part.empty or not title.endswith("(chưa ghi hạng)")]
+            out.append((item.code, item.label, chosen))
+    return [s for s in out if not s[2].empty or not s[1].endswith("(chưa ghi hạng)")]
 
 
 def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind: str, sheet_name: str,
                 flagged: dict[tuple, list[str]]) -> None:
     ws = wb.add_worksheet(sheet_name)
     headings = ["TT", "Họ và tên" if kind != "tap_the" else "Tập thể", "Đơn vị", "Mức độ hoàn thành", "Ghi chú",
-                "Cần xem lại", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả"]
-    last = len(headings) - 1
+                "Cần xem lại", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Mã", "Nguồn"]
+    last = 8  # the code and source columns after "Kết quả" are hidden: `thidua history record` reads them
     row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} đăng ký, để Hội đồng bình xét")
     for c, h in enumerate(headings):
-        ws.write_string(row, c, h, st.head)
+        ws.write_string(row, c, h, st.head if c <= last else None)
     head = row
     r = row + 1
     names = {u.code: u.name for u in campaign.units}
-    for n, (title, part) in enumerate(_sections(campaign, kind, frame), 1):
+    for n, (code, title, part) in enumerate(_sections(campaign, kind, frame), 1):
         ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
         r += 1
         if not part.empty:  # one array formula per section: the share of votes on the council size
@@ -247,9 +247,12 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
             ws.write_string(r, 5, ", ".join(codes), st.error if codes else st.line)
             ws.write_blank(r, 6, None, st.input)
             ws.write_blank(r, 8, None, st.input)
+            ws.write_string(r, 9, code)
+            ws.write_string(r, 10, f"{rec.source_file}\t{rec.source_sheet}\t{rec.source_row}")
             r += 1
     for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):
         ws.set_column(c, c, width)
+    ws.set_column(9, 10, None, None, {"hidden": True})
     ws.freeze_panes(head + 1, 2)
     _page(ws, head, head, last)
 

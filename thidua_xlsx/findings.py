@@ -86,6 +86,28 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
                 "Đăng ký Tập thể LĐXS nhưng {detail}.", "law"),
     FindingType("TT_LDXS_KHONG_CSTDCS", "warning", "Tập thể LĐXS không có CSTĐCS",
                 "Đăng ký Tập thể LĐXS nhưng không có cá nhân nào đăng ký Chiến sĩ thi đua cơ sở.", "law"),
+    # history (the store of past years)
+    FindingType("LICH_SU_CSTD_TINH", "error", "CSTĐ cấp tỉnh thiếu CSTĐCS các năm trước",
+                "Đăng ký Chiến sĩ thi đua cấp tỉnh nhưng không là Chiến sĩ thi đua cơ sở năm {missing} "
+                "(đã xem các năm {years}; {basis}).", "law"),
+    FindingType("LICH_SU_CSTD_TQ", "error", "CSTĐ toàn quốc thiếu hai lần CSTĐ cấp tỉnh",
+                "Đăng ký Chiến sĩ thi đua toàn quốc nhưng chưa có hai lần liên tục Chiến sĩ thi đua cấp tỉnh "
+                "(đã xem các năm {years}; {basis}).", "law"),
+    FindingType("LICH_SU_BK_TINH", "warning", "Bằng khen tỉnh/bộ chưa đủ thành tích các năm trước",
+                "Đăng ký {award} nhưng không có hai năm liên tục Chiến sĩ thi đua cơ sở hoặc Hoàn thành xuất sắc "
+                "nhiệm vụ (đã xem các năm {years}); có thể xét theo tiêu chí khác ({basis}).", "law"),
+    FindingType("LICH_SU_BK_TTG", "error", "Bằng khen Thủ tướng chưa đủ điều kiện",
+                "Đăng ký Bằng khen Thủ tướng Chính phủ nhưng {detail} (đã xem các năm {years}; {basis}).", "law"),
+    FindingType("LICH_SU_HCLD", "error", "Huân chương Lao động chưa đủ điều kiện",
+                "Đăng ký Huân chương Lao động hạng {cls} nhưng {detail} (đã xem các năm {years}; {basis}).", "law"),
+    FindingType("LICH_SU_KHONG_DU", "info", "Thiếu dữ liệu lịch sử",
+                "Chưa kiểm tra được {check}: kho lịch sử thiếu kết quả năm {missing}.", "law"),
+    FindingType("LICH_SU_KHAC_DON_VI", "warning", "Lịch sử ở đơn vị khác",
+                "Lịch sử của \"{name}\" được tìm thấy ở đơn vị {other} (năm {years}), không phải đơn vị hiện "
+                "tại; đã dùng để kiểm tra, đề nghị xác nhận là cùng một người.", "law"),
+    FindingType("LICH_SU_NHAP_NHANG", "warning", "Lịch sử không xác định được người",
+                "Kho lịch sử có nhiều người tên \"{name}\" ({where}); không tự ghép nên chưa kiểm tra được "
+                "lịch sử.", "law"),
 )}
 
 @dataclass(frozen=True)
@@ -146,6 +168,13 @@ class Report:
 
     def as_dicts(self) -> list[dict]:
         return [asdict(f) for f in self.sorted()]
+
+
+def row_finding(code: str, rec, **fields: object) -> Finding:
+    """A finding about one registration row (a row of the registrations frame)."""
+    return finding(code, unit_code=rec["unit_code"], kind=rec["kind"], name=rec["name"],
+                   source_file=rec["source_file"], source_sheet=rec["source_sheet"],
+                   source_row=int(rec["source_row"]), **fields)
 
 
 def catalogue_markdown() -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import pandas as pd
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS
-from thidua_xlsx.findings import Finding, finding
+from thidua_xlsx.findings import Finding, row_finding
 from thidua_xlsx.text import name_key
 
 if TYPE_CHECKING:
@@ -42,12 +42,6 @@ def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
 def run_rules(campaign: "Campaign", frame: pd.DataFrame) -> list[Finding]:
     """Every registered rule over the frame; rules needing columns the catalogue lacks yield nothing."""
     return [f for r in RULES for f in r.check(campaign, frame)]
-
-
-def _at(code: str, rec: pd.Series, **fields: object) -> Finding:
-    return finding(code, unit_code=rec["unit_code"], kind=rec["kind"], name=rec["name"],
-                   source_file=rec["source_file"], source_sheet=rec["source_sheet"],
-                   source_row=int(rec["source_row"]), **fields)
 
 
 def ticked(frame: pd.DataFrame, code: str) -> pd.Series:
@@ -83,7 +77,7 @@ def _completion_sheets(campaign: "Campaign", frame: pd.DataFrame) -> pd.Series:
 def order_without_class(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
     for item in {i.code for i in campaign.catalogue.items if i.kind == "class"}:
         for rec in _rows(frame, frame[item].eq("1")):
-            yield _at("HUAN_CHUONG_THIEU_HANG", rec)
+            yield row_finding("HUAN_CHUONG_THIEU_HANG", rec)
 
 
 @rule("DANH_HIEU_KHONG_MUC_DO")
@@ -95,7 +89,7 @@ def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Ite
     mask = any_item & frame["completion"].eq("") & _completion_sheets(campaign, frame)
     labels = _labels(frame, campaign, mask, codes)
     for idx, rec in frame[mask].iterrows():
-        yield _at("DANH_HIEU_KHONG_MUC_DO", rec, items=labels[idx])
+        yield row_finding("DANH_HIEU_KHONG_MUC_DO", rec, items=labels[idx])
 
 
 @rule("LDTT_MUC_DO_THAP")
@@ -106,7 +100,7 @@ def title_with_low_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[
     mask = titled & frame["completion"].isin(["HTNV", "KHTNV"])
     labels = _labels(frame, campaign, mask, TITLES)
     for idx, rec in frame[mask].iterrows():
-        yield _at("LDTT_MUC_DO_THAP", rec, items=labels[idx], completion=COMPLETION_LEVELS[rec["completion"]])
+        yield row_finding("LDTT_MUC_DO_THAP", rec, items=labels[idx], completion=COMPLETION_LEVELS[rec["completion"]])
 
 
 def _requires(code: str, needs: str, finding_code: str, kind: str) -> RuleFn:
@@ -114,7 +108,7 @@ def _requires(code: str, needs: str, finding_code: str, kind: str) -> RuleFn:
         if code not in frame:
             return
         for rec in _rows(frame, frame["kind"].eq(kind) & ticked(frame, code) & ~ticked(frame, needs)):
-            yield _at(finding_code, rec)
+            yield row_finding(finding_code, rec)
     check.__name__ = f"{code.lower()}_needs_{needs.lower()}"
     return check
 
@@ -131,7 +125,7 @@ def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFram
     mask = (ticked(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])
             & ~frame["note"].str.contains(_INITIATIVE, na=False))
     for rec in _rows(frame, mask):
-        yield _at("CSTDCS_CAN_SANG_KIEN", rec, completion=COMPLETION_LEVELS[rec["completion"]])
+        yield row_finding("CSTDCS_CAN_SANG_KIEN", rec, completion=COMPLETION_LEVELS[rec["completion"]])
 
 
 @rule("TRUNG_TEN_TRONG_DON_VI", "TRUNG_TEN_GIUA_DON_VI")
@@ -149,14 +143,14 @@ def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Findi
         for _, rec in group.iterrows():
             unit = rec["unit_code"]
             if unit in first_in_unit:
-                yield _at("TRUNG_TEN_TRONG_DON_VI", rec, other_row=int(first_in_unit[unit]["source_row"]))
+                yield row_finding("TRUNG_TEN_TRONG_DON_VI", rec, other_row=int(first_in_unit[unit]["source_row"]))
             else:
                 first_in_unit[unit] = rec
         if len(first_in_unit) > 1:
             units = list(first_in_unit)
             for unit, rec in first_in_unit.items():
                 others = ", ".join(u or "(không xác định)" for u in units if u != unit)
-                yield _at("TRUNG_TEN_GIUA_DON_VI", rec, other_unit=others)
+                yield row_finding("TRUNG_TEN_GIUA_DON_VI", rec, other_unit=others)
 
 
 def _pct(x: float) -> str:
@@ -186,7 +180,7 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
         own = frame.loc[int(unit.own)]
         share = unit.ldtt / unit.people
         if own["LDTT"] == 1 and share <= ldtt_min:
-            yield _at("TT_LDTT_TY_LE", own, ldtt=unit.ldtt, people=unit.people, share=_pct(share),
+            yield row_finding("TT_LDTT_TY_LE", own, ldtt=unit.ldtt, people=unit.people, share=_pct(share),
                       limit=_pct(ldtt_min))
         if "LDXS" in frame and own["LDXS"] == 1:
             problems = []
@@ -196,9 +190,9 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
             if unit.failing:
                 problems.append(f"{unit.failing} cá nhân không hoàn thành nhiệm vụ (cần 100% hoàn thành)")
             if problems:
-                yield _at("TT_LDXS_TY_LE", own, detail="; ".join(problems))
+                yield row_finding("TT_LDXS_TY_LE", own, detail="; ".join(problems))
             if not unit.cstd:
-                yield _at("TT_LDXS_KHONG_CSTDCS", own)
+                yield row_finding("TT_LDXS_KHONG_CSTDCS", own)
 
 
 @rule("CSTDCS_VUOT_TY_LE")
@@ -214,5 +208,8 @@ def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterato
             anchor = frame.loc[int(unit["own"])]
         else:
             anchor = frame[frame["unit_code"].eq(code) & frame["kind"].eq("ca_nhan")].iloc[0]
-        yield _at("CSTDCS_VUOT_TY_LE", anchor, cstdcs=int(unit["cstd"]), ldtt=int(unit["ldtt"]),
+        yield row_finding("CSTDCS_VUOT_TY_LE", anchor, cstdcs=int(unit["cstd"]), ldtt=int(unit["ldtt"]),
                   share=_pct(unit["cstd"] / unit["ldtt"]), limit=_pct(limit))
+
+
+from thidua_xlsx import history  # noqa: E402,F401 - registers the multi-year rules (it imports `rule` from here)

@@ -1,0 +1,340 @@
+"""Multi-year checks against the history store (DOMAIN.md section 8), and moving results into the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+import pandas as pd
+
+from thidua_xlsx.findings import Finding, row_finding
+from thidua_xlsx.rules import rule, ticked
+from thidua_xlsx.text import name_key
+
+if TYPE_CHECKING:
+    from thidua_xlsx.campaign import Campaign
+
+GOOD = ("HTXSNV", "HTTNV")
+
+
+def regime(year: int) -> str:
+    """The legal basis in force for a campaign year (the rule set follows it)."""
+    if year <= 2023:
+        return "Luật TĐKT 2003/2013, Nghị định 91/2017"
+    if year == 2024:
+        return "Luật TĐKT 06/2022/QH15, Nghị định 98/2023"
+    return "Luật TĐKT 06/2022/QH15, Nghị định 152/2025"
+
+
+@dataclass
+class Past:
+    """One person's known years: year -> (completion, set of honours such as "CSTD_CS" or "HC_LD=Ba")."""
+
+    years: dict[int, tuple[str, set[str]]]
+    available: set[int]
+
+    def has(self, year: int, code: str) -> bool:
+        return any(h == code or h.startswith(code + "=") for h in self.years.get(year, ("", set()))[1])
+
+    def level(self, year: int) -> str:
+        return self.years.get(year, ("", set()))[0]
+
+    def missing(self, years) -> list[int]:
+        return [y for y in years if y not in self.available]
+
+
+def _years(years) -> str:
+    years = sorted(years)
+    return ", ".join(str(y) for y in years) if years else "(chưa có năm nào)"
+
+
+def _load(campaign: "Campaign", keys: set[str]) -> tuple[pd.DataFrame, set[int]]:
+    from thidua_xlsx.store import HistoryStore
+
+    store = HistoryStore.for_campaign(campaign, create=False)
+    if store is None or not keys:
+        return pd.DataFrame(columns=["year", "unit_code", "kind", "name", "name_key", "completion", "honours"]), \
+            (store.years(campaign.issuer) if store else set())
+    return store.people(campaign.issuer, keys), store.years(campaign.issuer)
+
+
+NEEDS_HISTORY = ("CSTD_TINH", "CSTD_TQ", "BK_UBND_TINH", "BK_BO", "BK_TTG", "HC_LD")
+
+
+@rule("LICH_SU_CSTD_TINH", "LICH_SU_CSTD_TQ", "LICH_SU_BK_TINH", "LICH_SU_BK_TTG", "LICH_SU_HCLD",
+      "LICH_SU_KHONG_DU", "LICH_SU_KHAC_DON_VI", "LICH_SU_NHAP_NHANG")
+def history_rules(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """Each individual registering a title or award that looks back, checked against the years in the store."""
+    people = frame[frame["kind"].eq("ca_nhan") & frame["name"].ne("")]
+    mask = pd.Series(False, index=people.index)
+    for code in NEEDS_HISTORY:
+        mask |= ticked(people, code)
+    candidates = people[mask]
+    if candidates.empty:
+        return
+    keys = candidates["name"].map(name_key)
+    past, available = _load(campaign, set(keys))
+    past = past[past["kind"].eq("ca_nhan")] if not past.empty else past
+    for idx, rec in candidates.iterrows():
+        rows = past[past["name_key"].eq(keys[idx])] if not past.empty else past
+        person, note = _identify(rec, rows, available)
+        if note is not None:
+            yield note
+            if person is None:
+                continue
+        yield from _check(campaign, rec, person)
+
+
+def _identify(rec: pd.Series, rows: pd.DataFrame, available: set[int]) -> tuple[Past | None, Finding | None]:
+    """The person's past: same unit first; one other unit with a warning; several candidates: not guessed."""
+    if rows.empty:
+        return Past({}, available), None
+    own = rows[rows["unit_code"].eq(rec["unit_code"])]
+    chosen, note = own, None
+    if own.empty:
+        units = sorted(rows["unit_code"].unique())
+        if len(units) > 1:
+            where = "; ".join(f"{u}: {_years(rows[rows['unit_code'].eq(u)]['year'])}" for u in units)
+            return None, row_finding("LICH_SU_NHAP_NHANG", rec, where=where)
+        chosen = rows
+        note = row_finding("LICH_SU_KHAC_DON_VI", rec, other=units[0], years=_years(rows["year"]))
+    if chosen["year"].duplicated().any():  # two namesakes in one unit and year
+        where = f"{chosen['unit_code'].iloc[0]}: " + _years(chosen[chosen["year"].duplicated(keep=False)]["year"])
+        return None, row_finding("LICH_SU_NHAP_NHANG", rec, where=where)
+    years = {int(r.year): (r.completion, set(str(r.honours).split())) for r in chosen.itertuples()}
+    return Past(years, available), note
+
+
+def _check(campaign: "Campaign", rec: pd.Series, past: Past) -> Iterator[Finding]:
+    y = campaign.year
+    basis = regime(y)
+    if ticked(rec.to_frame().T, "CSTD_TINH").iloc[0]:
+        yield from _three_grassroots(rec, past, y, basis)
+    if ticked(rec.to_frame().T, "CSTD_TQ").iloc[0]:
+        yield from _two_provincial(rec, past, y, basis)
+    for award in ("BK_UBND_TINH", "BK_BO"):
+        if award in rec and str(rec[award]) != "0":
+            yield from _provincial_award(campaign, rec, past, y, basis, award)
+    if "BK_TTG" in rec and str(rec["BK_TTG"]) != "0":
+        yield from _long_service(rec, past, y, basis, "LICH_SU_BK_TTG", ("BK_UBND_TINH", "BK_BO"),
+                                 "Bằng khen Thủ tướng Chính phủ", min_excellent=0, grassroots=3, provincial=0)
+    cls = str(rec.get("HC_LD", "0"))
+    if cls == "Ba":
+        yield from _long_service(rec, past, y, basis, "LICH_SU_HCLD", ("BK_TTG",), "Huân chương Lao động hạng Ba",
+                                 min_excellent=1, grassroots=3, provincial=0, cls="Ba")
+    elif cls == "Nhì":
+        yield from _long_service(rec, past, y, basis, "LICH_SU_HCLD", ("HC_LD=Ba",),
+                                 "Huân chương Lao động hạng Nhì", min_excellent=2, grassroots=0, provincial=1,
+                                 cls="Nhì")
+
+
+def _not_enough(rec, check: str, missing: list[int]) -> Finding:
+    return row_finding("LICH_SU_KHONG_DU", rec, check=check, missing=_years(missing))
+
+
+def _three_grassroots(rec, past: Past, y: int, basis: str) -> Iterator[Finding]:
+    """CSTĐ cấp tỉnh: CSTĐCS this year (same-year rule) and in the two years before (L22 Art 22)."""
+    needed = [y - 2, y - 1]
+    lacking = [yr for yr in needed if yr in past.available and not past.has(yr, "CSTD_CS")]
+    if lacking:
+        yield row_finding("LICH_SU_CSTD_TINH", rec, missing=_years(lacking), years=_years(needed), basis=basis)
+    elif past.missing(needed):
+        yield _not_enough(rec, "Chiến sĩ thi đua cấp tỉnh (3 năm liền CSTĐCS)", past.missing(needed))
+
+
+def _two_provincial(rec, past: Past, y: int, basis: str) -> Iterator[Finding]:
+    """CSTĐ toàn quốc: two consecutive CSTĐ cấp tỉnh (terms of three years: awarded 3 years apart)."""
+    window = list(range(y - 6, y))
+    got = sorted(yr for yr in window if past.has(yr, "CSTD_TINH"))
+    if any(b - a == 3 for a in got for b in got):
+        return
+    if past.missing(window):
+        yield _not_enough(rec, "Chiến sĩ thi đua toàn quốc (2 lần liên tục CSTĐ cấp tỉnh)", past.missing(window))
+    else:
+        yield row_finding("LICH_SU_CSTD_TQ", rec, years=_years(window), basis=basis)
+
+
+def _provincial_award(campaign, rec, past: Past, y: int, basis: str, award: str) -> Iterator[Finding]:
+    """Bằng khen of the province or ministry: two consecutive CSTĐCS, or two consecutive years HTXSNV."""
+    needed = [y - 2, y - 1]
+    known = [yr for yr in needed if yr in past.available]
+    fighter = all(past.has(yr, "CSTD_CS") for yr in known)
+    excellent = all(past.level(yr) == "HTXSNV" for yr in known)
+    label = campaign.catalogue.label(award, "ca_nhan")
+    if not fighter and not excellent:
+        yield row_finding("LICH_SU_BK_TINH", rec, award=label, years=_years(needed),
+                          basis=f"{basis}, Điều 74")
+    elif past.missing(needed):
+        yield _not_enough(rec, label, past.missing(needed))
+
+
+def _long_service(rec, past: Past, y: int, basis: str, code: str, prior: tuple[str, ...], label: str, *,
+                  min_excellent: int, grassroots: int, provincial: int, cls: str = "") -> Iterator[Finding]:
+    """A prior honour, then at least five consecutive years HTTNV or better up to last year, with counts of
+    HTXSNV, CSTĐCS and CSTĐ cấp tỉnh in that time (L22 Art 73(1)(b), 44, 43)."""
+    known = sorted(past.years)
+    prior_years = [yr for yr in known if yr <= y - 5 and any(past.has(yr, p) or p in past.years[yr][1]
+                                                              for p in prior)]
+    span = list(range(y - 5, y))
+    problems = []
+    if not prior_years:
+        problems.append("chưa có " + " hoặc ".join(_honour_label(p) for p in prior) + " từ năm "
+                        f"{y - 5} trở về trước")
+    since = list(range(max(prior_years) + 1, y)) if prior_years else span
+    bad = [yr for yr in since if yr in past.available and past.level(yr) not in GOOD]
+    if bad:
+        problems.append(f"năm {_years(bad)} không đạt Hoàn thành tốt nhiệm vụ trở lên")
+    counts = {"HTXSNV": sum(past.level(yr) == "HTXSNV" for yr in since),
+              "CSTD_CS": sum(past.has(yr, "CSTD_CS") for yr in since),
+              "CSTD_TINH": sum(past.has(yr, "CSTD_TINH") for yr in since)}
+    complete = not past.missing(range(min(since + [y - 5]), y)) and bool(prior_years or not past.missing(span))
+    if complete:
+        for need, key, what in ((min_excellent, "HTXSNV", "năm Hoàn thành xuất sắc nhiệm vụ"),
+                                (grassroots, "CSTD_CS", "lần Chiến sĩ thi đua cơ sở"),
+                                (provincial, "CSTD_TINH", "lần Chiến sĩ thi đua cấp tỉnh")):
+            if counts[key] < need:
+                problems.append(f"chỉ có {counts[key]}/{need} {what} trong thời gian đó")
+    fields = {"years": _years(sorted(set(known) | set(span))), "basis": basis}
+    if cls:
+        fields["cls"] = cls
+    if problems and (complete or bad or not past.missing(span)):
+        yield row_finding(code, rec, detail="; ".join(problems), **fields)
+    elif not complete:
+        missing = past.missing(range(min(since + [y - 5]), y)) or past.missing(span)
+        yield _not_enough(rec, label, missing or [y - 6])
+
+
+def _honour_label(code: str) -> str:
+    return {"BK_UBND_TINH": "Bằng khen Chủ tịch UBND tỉnh", "BK_BO": "Bằng khen cấp bộ",
+            "BK_TTG": "Bằng khen Thủ tướng Chính phủ", "HC_LD=Ba": "Huân chương Lao động hạng Ba"}.get(code, code)
+
+
+# --- moving results into the store ---------------------------------------------------------------------------
+
+PASSED = {"dat", "dong y", "thong qua", "x", "co", "duoc", "1", "dat yeu cau", "duoc de nghi"}
+NOT_PASSED = {"khong dat", "khong", "khong dong y", "khong thong qua", "0", "loai"}
+
+
+def read_results(campaign: "Campaign", path) -> pd.DataFrame:
+    """A year's final results in the registrations.csv shape (UTF-8 CSV or xlsx), validated."""
+    from pathlib import Path
+
+    from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
+    from thidua_xlsx.store import HistoryError
+
+    path = Path(path)
+    if not path.is_file():
+        raise HistoryError(f"Không tìm thấy tệp {path}.")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+            frame = pd.read_excel(path, engine="calamine", dtype=str).fillna("")
+        else:
+            frame = pd.read_csv(path, dtype=str, encoding="utf-8", keep_default_na=False)
+    except UnicodeDecodeError:
+        raise HistoryError(f"{path.name}: tệp CSV phải được lưu với mã UTF-8.") from None
+    except Exception as exc:  # pandas and calamine raise many types for a file that is not a table
+        raise HistoryError(f"{path.name}: không đọc được ({exc.__class__.__name__}).") from None
+    missing = [c for c in ("unit_code", "kind", "name", "completion") if c not in frame.columns]
+    if missing:
+        raise HistoryError(f"{path.name}: thiếu cột {', '.join(missing)} (cần dạng của registrations.csv).")
+    problems = []
+    for n, rec in enumerate(frame.to_dict("records"), 2):
+        if rec["kind"] not in KINDS:
+            problems.append(f"dòng {n}: kind '{rec['kind']}' không hợp lệ ({', '.join(KINDS)})")
+        if rec["completion"] not in ("", *COMPLETION_LEVELS):
+            problems.append(f"dòng {n}: completion '{rec['completion']}' không hợp lệ")
+        if not str(rec["name"]).strip():
+            problems.append(f"dòng {n}: thiếu tên")
+        for code in campaign.catalogue.codes:
+            value = str(rec.get(code, "0") or "0")
+            if value not in ("0", "1", "Nhất", "Nhì", "Ba"):
+                problems.append(f"dòng {n}: cột {code} ghi '{value}' (chỉ 0, 1 hoặc Nhất/Nhì/Ba)")
+    if problems:
+        more = f" (và {len(problems) - 5} lỗi khác)" if len(problems) > 5 else ""
+        raise HistoryError(f"{path.name}: " + "; ".join(problems[:5]) + more + ".")
+    return frame
+
+
+def import_results(campaign: "Campaign", path, year: int) -> tuple[int, int]:
+    """Import a year's results; returns (rows imported, rows of that year replaced)."""
+    from thidua_xlsx.store import HistoryStore
+
+    frame = read_results(campaign, path)
+    store = HistoryStore.for_campaign(campaign)
+    replaced = store.import_year(campaign.issuer, year, frame, list(campaign.catalogue.codes), str(path))
+    return len(frame), replaced
+
+
+def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
+    """The registrations with only what the council passed ("Kết quả" of the council workbook); and the
+    results that could not be understood."""
+    from python_calamine import CalamineWorkbook
+
+    from thidua_xlsx.report import report_paths
+    from thidua_xlsx.store import HistoryError
+    from thidua_xlsx.text import fold
+
+    paths = report_paths(campaign)
+    for key in ("registrations", "council"):
+        if not paths[key].is_file():
+            raise HistoryError(f"Chưa có {paths[key]}; chạy thidua report trước khi ghi kết quả.")
+    frame = pd.read_csv(paths["registrations"], dtype=str, keep_default_na=False)
+    codes = [c for c in campaign.catalogue.codes if c in frame.columns]
+    where = {(r.source_file, r.source_sheet, str(r.source_row)): i for i, r in enumerate(frame.itertuples())}
+    passed: dict[int, dict[str, str]] = {}
+    unclear = []
+    book = CalamineWorkbook.from_path(str(paths["council"]))
+    for sheet in ("Tập thể", "Cá nhân", "Gia đình"):
+        if sheet not in book.sheet_names:
+            continue
+        for row in book.get_sheet_by_name(sheet).to_python():
+            if len(row) < 11 or not row[10] or row[10] == "Nguồn":
+                continue
+            verdict = fold(str(row[8]))
+            if not verdict or verdict in NOT_PASSED:
+                continue
+            if verdict not in PASSED:
+                unclear.append(f"{sheet}: {row[1]} ghi \"{row[8]}\"")
+                continue
+            source = tuple(str(row[10]).split("\t"))
+            code, _, value = str(row[9]).partition("=")
+            if source in where:
+                passed.setdefault(where[source], {})[code] = value or "1"
+    result = frame.copy()
+    for code in codes:
+        result[code] = "0"
+    for i, granted in passed.items():
+        for code, value in granted.items():
+            result.loc[result.index[i], code] = value
+    return result, unclear
+
+
+def record_results(campaign: "Campaign", all_registered: bool = False) -> tuple[int, int, list[str]]:
+    """Store this campaign's results: what the council passed, or every registration; returns (rows,
+    replaced, unclear verdicts)."""
+    from thidua_xlsx.report import report_paths
+    from thidua_xlsx.store import HistoryError, HistoryStore
+
+    if all_registered:
+        path = report_paths(campaign)["registrations"]
+        if not path.is_file():
+            raise HistoryError(f"Chưa có {path}; chạy thidua report trước.")
+        frame, unclear, source = read_results(campaign, path), [], str(path)
+    else:
+        frame, unclear = council_results(campaign)
+        source = str(report_paths(campaign)["council"])
+    frame = frame[frame["unit_code"].ne("")]
+    store = HistoryStore.for_campaign(campaign)
+    replaced = store.import_year(campaign.issuer, campaign.year, frame, list(campaign.catalogue.codes), source)
+    return len(frame), replaced, unclear
+
+
+def person_years(campaign: "Campaign", name: str) -> pd.DataFrame:
+    """Every stored year of the people with this name (any unit), oldest first."""
+    from thidua_xlsx.store import HistoryStore
+
+    store = HistoryStore.for_campaign(campaign, create=False)
+    if store is None:
+        return pd.DataFrame(columns=["year", "unit_code", "kind", "name", "completion", "honours"])
+    rows = store.people(campaign.issuer, {name_key(name)})
+    return rows.sort_values(["unit_code", "year"]).drop(columns=["name_key"]) if not rows.empty else rows
