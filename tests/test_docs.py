@@ -17,8 +17,9 @@ def test_findings_table_is_generated_from_the_catalogue():
 
 
 def test_every_command_is_in_the_reference():
-    for name in cli.commands:
-        assert f"### `thidua {name}" in README, name
+    for name, command in cli.commands.items():
+        for sub in getattr(command, "commands", {None: None}):
+            assert f"### `thidua {name}{' ' + sub if sub else ''}" in README, (name, sub)
 
 
 def test_readme_opens_with_the_two_commands():

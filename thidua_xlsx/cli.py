@@ -278,6 +278,74 @@ def report(campaign: Path, force: bool) -> None:
         click.echo(f"  {path}")
 
 
+@cli.group()
+def history() -> None:
+    """Lịch sử thi đua các năm (kho SQLite hoặc PostgreSQL) cho các tiêu chí nhiều năm."""
+
+
+@history.command("import")
+@CAMPAIGN_ARG
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--year", type=int, required=True, help="Năm của kết quả.")
+def history_import(campaign: Path, file: Path, year: int) -> None:
+    """Nhập kết quả cuối cùng của một năm (dạng registrations.csv, CSV UTF-8 hoặc xlsx)."""
+    from thidua_xlsx.history import import_results
+
+    camp = _load(campaign)
+    try:
+        rows, replaced = import_results(camp, file, year)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    note = f" (thay {replaced} dòng đã có của năm {year})" if replaced else ""
+    click.echo(f"Đã nhập {rows} dòng kết quả năm {year}{note}.")
+
+
+@history.command("record")
+@CAMPAIGN_ARG
+@click.option("--all-registered", is_flag=True, help="Ghi mọi đăng ký, không đợi cột Kết quả của Hội đồng.")
+def history_record(campaign: Path, all_registered: bool) -> None:
+    """Sau phiên họp Hội đồng: ghi kết quả năm nay (cột "Kết quả" của bảng tổng hợp) vào kho lịch sử."""
+    from thidua_xlsx.history import record_results
+
+    camp = _load(campaign)
+    try:
+        rows, replaced, unclear = record_results(camp, all_registered=all_registered)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    for line in unclear:
+        click.echo(f"? {line}: không hiểu kết quả, coi như chưa đạt")
+    note = f" (thay {replaced} dòng đã ghi trước đó)" if replaced else ""
+    click.echo(f"Đã ghi {rows} dòng kết quả năm {camp.year}{note}.")
+
+
+@history.command("show")
+@CAMPAIGN_ARG
+@click.argument("name")
+def history_show(campaign: Path, name: str) -> None:
+    """Các năm đã lưu của một người (theo họ tên)."""
+    from rich.table import Table
+
+    from thidua_xlsx.catalogue import COMPLETION_LEVELS
+    from thidua_xlsx.history import person_years
+
+    camp = _load(campaign)
+    try:
+        rows = person_years(camp, name)
+    except ThiduaError as exc:
+        raise UserError(str(exc)) from None
+    if rows.empty:
+        click.echo(f"Không có \"{name}\" trong kho lịch sử.")
+        sys.exit(1)
+    table = Table(title=f"Lịch sử: {name}")
+    for column in ("Năm", "Đơn vị", "Họ và tên", "Mức độ hoàn thành", "Danh hiệu, khen thưởng"):
+        table.add_column(column)
+    for r in rows.itertuples():
+        honours = ", ".join(camp.catalogue.label(h.split("=")[0], r.kind) + (f" hạng {h.split('=')[1]}" if "=" in h
+                                                                           else "") for h in r.honours.split())
+        table.add_row(str(r.year), r.unit_code, r.name, COMPLETION_LEVELS.get(r.completion, r.completion), honours)
+    _console().print(table)
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path), required=False)
 def demo(directory: Path | None) -> None:

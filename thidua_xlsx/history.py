@@ -108,14 +108,14 @@ def _identify(rec: pd.Series, rows: pd.DataFrame, available: set[int]) -> tuple[
 def _check(campaign: "Campaign", rec: pd.Series, past: Past) -> Iterator[Finding]:
     y = campaign.year
     basis = regime(y)
-    if ticked(rec.to_frame().T, "CSTD_TINH").iloc[0]:
+    if _registers(rec, "CSTD_TINH"):
         yield from _three_grassroots(rec, past, y, basis)
-    if ticked(rec.to_frame().T, "CSTD_TQ").iloc[0]:
+    if _registers(rec, "CSTD_TQ"):
         yield from _two_provincial(rec, past, y, basis)
     for award in ("BK_UBND_TINH", "BK_BO"):
-        if award in rec and str(rec[award]) != "0":
+        if _registers(rec, award):
             yield from _provincial_award(campaign, rec, past, y, basis, award)
-    if "BK_TTG" in rec and str(rec["BK_TTG"]) != "0":
+    if _registers(rec, "BK_TTG"):
         yield from _long_service(rec, past, y, basis, "LICH_SU_BK_TTG", ("BK_UBND_TINH", "BK_BO"),
                                  "Bằng khen Thủ tướng Chính phủ", min_excellent=0, grassroots=3, provincial=0)
     cls = str(rec.get("HC_LD", "0"))
@@ -126,6 +126,10 @@ def _check(campaign: "Campaign", rec: pd.Series, past: Past) -> Iterator[Finding
         yield from _long_service(rec, past, y, basis, "LICH_SU_HCLD", ("HC_LD=Ba",),
                                  "Huân chương Lao động hạng Nhì", min_excellent=2, grassroots=0, provincial=1,
                                  cls="Nhì")
+
+
+def _registers(rec: pd.Series, code: str) -> bool:
+    return str(rec.get(code, "0")) not in ("0", "")
 
 
 def _not_enough(rec, check: str, missing: list[int]) -> Finding:
@@ -290,8 +294,10 @@ def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
         for row in book.get_sheet_by_name(sheet).to_python():
             if len(row) < 11 or not row[10] or row[10] == "Nguồn":
                 continue
+            if not str(row[8]).strip():
+                continue
             verdict = fold(str(row[8]))
-            if not verdict or verdict in NOT_PASSED:
+            if verdict in NOT_PASSED:
                 continue
             if verdict not in PASSED:
                 unclear.append(f"{sheet}: {row[1]} ghi \"{row[8]}\"")

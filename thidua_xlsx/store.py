@@ -12,6 +12,7 @@ from sqlalchemy import (Column, Integer, MetaData, String, Table, create_engine,
                         text)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from thidua_xlsx.errors import ThiduaError
 from thidua_xlsx.text import clean, name_key
@@ -77,7 +78,8 @@ class HistoryStore:
 
     def __init__(self, url: str) -> None:
         try:
-            self.engine: Engine = create_engine(url)
+            # NullPool: each operation opens and closes its connection; nothing lingers between commands.
+            self.engine: Engine = create_engine(url, poolclass=NullPool)
             self.migrate()
         except SQLAlchemyError as exc:
             raise HistoryError(f"Không mở được kho lịch sử {self.safe_url(url)}: {exc.__class__.__name__}: "
