@@ -41,7 +41,7 @@ def _units_csv(n: int) -> str:
 def _campaign(root: Path, n: int):
     from thidua_xlsx import Campaign
 
-    campaign = Campaign.init(root, preset="so-cong-thuong", year=2022)
+    Campaign.init(root, preset="so-cong-thuong", year=2022)
     toml = root / "campaign.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("rows = 40", f"rows = {PEOPLE}"), encoding="utf-8")
     (root / "units.csv").write_text(_units_csv(n), encoding="utf-8")
@@ -108,8 +108,8 @@ def calamine_bound(files: list[Path]) -> int:
     return rows
 
 
-def end_to_end(files_dir: Path, n: int) -> tuple[float, float, int]:
-    """collect + report as a clerk runs them; returns (seconds, peak MB of the subprocesses, rows)."""
+def end_to_end(files_dir: Path, n: int) -> tuple[float, float, int, dict[str, float]]:
+    """collect + report as a clerk runs them; returns (seconds, peak MB of the subprocesses, rows, phases)."""
     work = Path(tempfile.mkdtemp(prefix="thidua-e2e-"))
     try:
         _campaign(work / "c", n)
@@ -117,14 +117,30 @@ def end_to_end(files_dir: Path, n: int) -> tuple[float, float, int]:
         start = time.perf_counter()
         subprocess.run([*exe, "collect", str(work / "c"), str(files_dir), "--received-at", "2022-03-10T08:00"],
                        check=True, stdout=subprocess.DEVNULL)
+        collected = time.perf_counter()
         subprocess.run([*exe, "report", str(work / "c")], check=True, stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         with (work / "c" / "reports" / "registrations.csv").open(encoding="utf-8") as fh:
             rows = sum(1 for _ in fh) - 1
-        return seconds, peak, rows
+        phases = {"collect": collected - start, "report": seconds - (collected - start)}
+        phases.update(_report_phases(work / "c"))
+        return seconds, peak, rows, phases
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _report_phases(root: Path) -> dict[str, float]:
+    """Where `report` spends its time, measured in this process on the same campaign (parse cache warm)."""
+    from thidua_xlsx import Campaign
+    from thidua_xlsx.council import write_council_workbook
+
+    campaign = Campaign.load(root)
+    start = time.perf_counter()
+    result = campaign.consolidate()
+    consolidated = time.perf_counter()
+    write_council_workbook(campaign, result, root / "reports" / "again.xlsx")
+    return {"consolidate (cached parse)": consolidated - start, "council workbook": time.perf_counter() - consolidated}
 
 
 def _timed(fn, *args):
@@ -136,11 +152,12 @@ def _timed(fn, *args):
 def main(n: int = 1000) -> None:
     files_dir = filled_returns(n)
     files = sorted(files_dir.glob("*.xlsx"))
-    e2e, peak, rows = end_to_end(files_dir, n)
+    e2e, peak, rows, phases = end_to_end(files_dir, n)
     t_open, _ = _timed(openpyxl_loop, files)
     t_cal, _ = _timed(calamine_bound, files)
     print(f"{n} returns, {rows} registration rows ({os.cpu_count()} cores)")
     print(f"  thidua collect + report : {e2e:7.2f} s  {rows / e2e:9.0f} rows/s  peak {peak:.0f} MB")
+    print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     print(f"  openpyxl read_excel loop: {t_open:7.2f} s  {rows / t_open:9.0f} rows/s")
     print(f"  calamine read bound     : {t_cal:7.2f} s  {rows / t_cal:9.0f} rows/s")
     print(f"  speed-up over openpyxl loop: {t_open / e2e:.1f}x (target >= 10x)")

@@ -8,10 +8,9 @@ import zipfile
 import msoffcrypto.format.ooxml
 import pytest
 from click.testing import CliRunner
+from conftest import collective, consolidated, person, rows_of, write_xlsx
 
 from thidua_xlsx.cli import cli
-
-from conftest import collective, consolidated, person, rows_of, write_xlsx
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ UNITS_HEADER = "code,name,email,aliases\n"
 
 
 @pytest.mark.parametrize("units, message", [
-    ("code,name,email\nVP,Văn phòng,vp@x.org\n", "units.csv: thiếu cột aliases (cần các cột: code,name,email,aliases)."),
+    ("code,name,email\nVP,Văn phòng,vp@x.org\n",
+     "units.csv: thiếu cột aliases (cần các cột: code,name,email,aliases)."),
     (UNITS_HEADER + "VP,Văn phòng,vp@x.org,\nVP,Phòng khác,k@x.org,\n",
      "units.csv dòng 3: mã đơn vị 'VP' trùng với dòng 2."),
     (UNITS_HEADER + "VP,Văn phòng,vp@@x,\n", "units.csv dòng 2: địa chỉ thư 'vp@@x' của đơn vị 'VP' không hợp lệ."),

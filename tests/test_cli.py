@@ -10,11 +10,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import TRIGGERED, collective, person
 
 from thidua_xlsx.cli import cli
 from thidua_xlsx.presets import PRESETS
-
-from conftest import TRIGGERED, collective, person
 
 
 def invoke(*args: str):

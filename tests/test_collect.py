@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from conftest import collective, consolidated, person, write_xlsx
 
 from thidua_xlsx.returns import read_log, safe_name
-
-from conftest import collective, consolidated, person, write_xlsx
 
 PEOPLE_HEADER = ["TT", "Họ và tên", "Lao động tiên tiến", "Ghi chú"]
 

@@ -8,11 +8,10 @@ import subprocess
 
 import openpyxl
 import pytest
+from conftest import collective, consolidated, person
 from python_calamine import CalamineWorkbook
 
 from thidua_xlsx.demo import run_demo
-
-from conftest import collective, consolidated, person
 
 
 @pytest.fixture(scope="module")

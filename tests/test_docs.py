@@ -25,3 +25,14 @@ def test_every_command_is_in_the_reference():
 def test_readme_opens_with_the_two_commands():
     assert README.index("scripts/demo") < README.index("## Python API")
     assert "scripts/test" in README[: README.index("## Python API")]
+
+
+def test_code_passes_the_linter():
+    import subprocess
+    import sys
+
+    ruff = str(Path(sys.executable).parent / "ruff")  # the one the test extra installs beside this Python
+    root = Path(__file__).parent.parent
+    result = subprocess.run([ruff, "check", "thidua_xlsx", "tests", "benchmarks"], cwd=root, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout

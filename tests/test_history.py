@@ -7,15 +7,14 @@ import csv
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import TRIGGERED, collective, consolidated, person
+from pgserver import postgres
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from thidua_xlsx.cli import cli
 from thidua_xlsx.consolidate import registration_columns
 from thidua_xlsx.store import SCHEMA_VERSION, HistoryStore, _v1, schema_version
-
-from conftest import TRIGGERED, collective, consolidated, person
-from pgserver import postgres
 
 
 @pytest.fixture(scope="module")

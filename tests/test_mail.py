@@ -11,12 +11,11 @@ from email.message import EmailMessage
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import TRIGGERED, collective, consolidated, person
+from mailservers import dovecot, self_signed, smtp_server
 
 from thidua_xlsx.cli import cli
 from thidua_xlsx.mail import MailError, remind, send_forms, sent_log
-
-from conftest import TRIGGERED, collective, consolidated, person
-from mailservers import dovecot, self_signed, smtp_server
 
 FROM = "Văn phòng Sở Công Thương <vanphong@sct.example.org>"
 

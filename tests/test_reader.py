@@ -6,10 +6,9 @@ import unicodedata
 
 import openpyxl
 import pytest
+from conftest import collective, consolidated, person, rows_of, write_xlsx
 
 from thidua_xlsx.findings import CATALOGUE
-
-from conftest import collective, consolidated, person, rows_of, write_xlsx
 
 PEOPLE = [person("Nguyễn Văn Hùng", "HTXSNV", "LDTT CSTD_CS", note="Sáng kiến quản lý điện nông thôn"),
           person("Lê Thị Thu Hà", "HTTNV", "LDTT GK_GD_SO"),
@@ -147,7 +146,8 @@ def test_nfd_text_becomes_nfc(campaign, tmp_path):
 
 @pytest.mark.parametrize("encoding, names, header", [
     ("TCVN3", ["NguyÔn V¨n Hïng", "Lª ThÞ Thu Hµ", "TrÇn Quèc B¶o"], "PHßNG KÕ HO¹CH - TµI CHÝNH - TæNG HîP"),
-    ("VNI", ["Nguyeãn Vaên Huøng", "Leâ Thò Thu Haø", "Traàn Quoác Baûo"], "PHOØNG KEÁ HOAÏCH - TAØI CHÍNH - TOÅNG HÔÏP"),
+    ("VNI", ["Nguyeãn Vaên Huøng", "Leâ Thò Thu Haø", "Traàn Quoác Baûo"],
+     "PHOØNG KEÁ HOAÏCH - TAØI CHÍNH - TOÅNG HÔÏP"),
 ], ids=["tcvn3", "vni"])
 def test_legacy_encodings_are_converted_and_said(campaign, tmp_path, encoding, names, header):
     rows = _one_sheet_return(["x"] * 8)
@@ -159,7 +159,8 @@ def test_legacy_encodings_are_converted_and_said(campaign, tmp_path, encoding, n
     assert rows_of(result, "name") == [("PHÒNG KẾ HOẠCH - TÀI CHÍNH - TỔNG HỢP",), ("Nguyễn Văn Hùng",),
                                        ("Lê Thị Thu Hà",), ("Trần Quốc Bảo",)]
     assert reading(result) == [
-        ("MA_CU_DA_CHUYEN", "", None, f"4 ô chữ gõ bằng mã {encoding} đã được chuyển sang Unicode; đề nghị kiểm tra lại tên.")]
+        ("MA_CU_DA_CHUYEN", "", None,
+         f"4 ô chữ gõ bằng mã {encoding} đã được chuyển sang Unicode; đề nghị kiểm tra lại tên.")]
 
 
 def test_html_table_saved_as_xls_is_read(campaign, tmp_path):

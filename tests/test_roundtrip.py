@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import TRIGGERED
 
 from thidua_xlsx.findings import CATALOGUE
 from thidua_xlsx.presets import PRESETS
-
-from conftest import TRIGGERED
 
 
 def _rows_for(campaign, unit_index: int) -> list[dict]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import collective, consolidated, person
 
 from thidua_xlsx.findings import CATALOGUE
 from thidua_xlsx.rules import RULES
-
-from conftest import collective, consolidated, person
 
 TEAM = [person(f"Cán bộ Số {n}", "HTTNV", "LDTT") for n in range(1, 10)]
 
@@ -34,7 +33,8 @@ def test_a_coherent_return_has_no_findings(campaign, filled_return):
         ("LDXS_KHONG_LDTT", "Văn phòng Sở", 10,
          "Đăng ký Tập thể Lao động xuất sắc nhưng không đăng ký Tập thể Lao động tiên tiến.")]),
     ([person("Lê Văn Tín", "HTXSNV", "CSTD_CS")], [
-        ("CSTDCS_KHONG_LDTT", "Lê Văn Tín", 11, "Đăng ký Chiến sĩ thi đua cơ sở nhưng không đăng ký Lao động tiên tiến.")]),
+        ("CSTDCS_KHONG_LDTT", "Lê Văn Tín", 11,
+         "Đăng ký Chiến sĩ thi đua cơ sở nhưng không đăng ký Lao động tiên tiến.")]),
     ([person("Lê Văn Tín", "HTTNV", "LDTT CSTD_CS"), *TEAM], [
         ("CSTDCS_CAN_SANG_KIEN", "Lê Văn Tín", 11,
          "Đăng ký Chiến sĩ thi đua cơ sở với mức Hoàn thành tốt nhiệm vụ: chỉ hợp lệ khi có sáng kiến hoặc đề tài "

@@ -64,7 +64,8 @@ def test_every_input_column_has_a_dropdown_backed_by_a_defined_name(campaign):
     lists = wb["_lists"]
     assert [lists.cell(row=r, column=2).value for r in range(2, 6)] == [
         "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ"]
-    a = {str(dv.sqref): (dv.type, dv.formula1, dv.promptTitle) for dv in wb["A. Tập thể"].data_validations.dataValidation}
+    a = {str(dv.sqref): (dv.type, dv.formula1, dv.promptTitle)
+         for dv in wb["A. Tập thể"].data_validations.dataValidation}
     assert a["C10:C14"] == ("list", "DS_MUC_DO", "Mức độ hoàn thành")
     assert a["D10:D14"] == ("list", "DS_DANH_DAU", "Đánh dấu x")
     assert a["J10:J14"] == ("list", "DS_HANG", "Hạng Huân chương")

@@ -6,8 +6,17 @@ import unicodedata
 
 import pytest
 
-from thidua_xlsx.text import (TCVN3_TO_UNICODE, VNI_TO_UNICODE, clean, fix_legacy, fold, is_vietnamese_word,
-                              name_key, tcvn3_to_unicode, vni_to_unicode)
+from thidua_xlsx.text import (
+    TCVN3_TO_UNICODE,
+    VNI_TO_UNICODE,
+    clean,
+    fix_legacy,
+    fold,
+    is_vietnamese_word,
+    name_key,
+    tcvn3_to_unicode,
+    vni_to_unicode,
+)
 
 VOWELS = "aăâeêioôơuưy"
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")

@@ -114,7 +114,8 @@ def parse_catalogue(data: dict, default_rows: dict[str, int] | None = None) -> C
             raise CampaignError(f"campaign.toml: tên sheet '{name}' trong {where} có ký tự không được dùng ([]:*?/\\).")
         rows = raw.get("rows", (default_rows or {}).get(str(raw.get("key")), 10))
         if not isinstance(rows, int) or not 1 <= rows <= 2000:
-            raise CampaignError(f"campaign.toml: khóa 'rows' trong {where} phải là số dòng từ 1 đến 2000, đang là {rows!r}.")
+            raise CampaignError(f"campaign.toml: khóa 'rows' trong {where} phải là số dòng từ 1 đến 2000, "
+                                f"đang là {rows!r}.")
         types = raw.get("types", [])
         if not isinstance(types, list) or not all(isinstance(t, str) and t.strip() for t in types):
             raise CampaignError(f"campaign.toml: khóa 'types' trong {where} phải là danh sách tên loại tập thể.")

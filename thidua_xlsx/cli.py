@@ -245,10 +245,9 @@ def check(campaign: Path, fmt: str) -> None:
 @CAMPAIGN_ARG
 def status(campaign: Path) -> None:
     """Tình hình nộp của từng đơn vị: thời điểm nhận, đúng hạn/muộn/chưa nộp, số bản, số dòng, phát hiện."""
+    from thidua_xlsx.mail import messages_without_returns
     from thidua_xlsx.render import status_table
     from thidua_xlsx.status import unit_statuses
-
-    from thidua_xlsx.mail import messages_without_returns
 
     camp = _load(campaign)
     console = _console()

@@ -22,7 +22,7 @@ from thidua_xlsx.returns import LogEntry, read_log
 from thidua_xlsx.text import fold
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign, Unit
+    from thidua_xlsx.campaign import Campaign
 
 BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
 PER_WORKER = 16  # below this many unread files per worker, a process pool costs more than it saves

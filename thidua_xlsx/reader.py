@@ -10,7 +10,7 @@ from pathlib import Path
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
 from thidua_xlsx.findings import Finding, finding
-from thidua_xlsx.headings import (HeadingIndex, folded, is_signature, is_total, name_heading_kind, section_kind)
+from thidua_xlsx.headings import HeadingIndex, folded, is_signature, is_total, name_heading_kind, section_kind
 from thidua_xlsx.sources import Grid, Unreadable, open_grids
 from thidua_xlsx.text import clean, fix_legacy
 

@@ -50,7 +50,7 @@ def unit_statuses(campaign: "Campaign", consolidation: "Consolidation") -> list[
         if info.current and not info.unit_code:
             found = [f for f in by_unit.get("", []) if f.source_file == info.entry.file]
             rows = {k: info.parsed.rows_of(k) for k in ("tap_the", "ca_nhan", "gia_dinh")}
+            counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
             out.append(UnitStatus("", "Không xác định", info.entry.received_at, "Không xác định", 1, rows,
-                                  sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found),
-                                  sum(f.severity == "info" for f in found), info.entry.file))
+                                  counts["error"], counts["warning"], counts["info"], info.entry.file))
     return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from thidua_xlsx.campaign import Campaign, Unit
 
 TEMPLATE_VERSION = 1
+PER_WORKER = 16  # below this many workbooks per core, starting processes costs more than it saves
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
 FONT = "Times New Roman"
@@ -263,12 +266,24 @@ def write_unit_workbooks(campaign: "Campaign", units: Sequence["Unit"], force: b
     if existing and not force:
         more = f" và {len(existing) - 1} tệp khác" if len(existing) > 1 else ""
         raise OverwriteError(f"Đã có {existing[0]}{more}; dùng --force để tạo lại.")
-    written = []
-    for unit, path in targets:
-        written.append(write_workbook(campaign, unit, path))
-        if progress:
-            progress(1)
-    return written
+    workers = min(os.cpu_count() or 1, len(targets) // PER_WORKER)
+    if workers < 2:
+        for unit, path in targets:
+            write_workbook(campaign, unit, path)
+            if progress:
+                progress(1)
+        return [path for _, path in targets]
+    # Writing is CPU-bound Python: one process per core (fork, so the campaign is not pickled per task).
+    jobs = [(campaign, unit, path) for unit, path in targets]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for _ in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+            if progress:
+                progress(1)
+    return [path for _, path in targets]
+
+
+def _write_job(job: tuple["Campaign", "Unit", Path]) -> Path:
+    return write_workbook(*job)
 
 
 def cell(row: int, col: int) -> str:
