@@ -197,12 +197,14 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
 
 @rule("CSTDCS_VUOT_TY_LE")
 def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
-    """CSTĐCS at most a share of the unit's LĐTT (old sector circulars; a local setting, 0 disables)."""
+    """CSTĐCS at most a share of the unit's LĐTT (old sector circulars; a local setting, 0 disables). A unit may
+    always have one: a small unit's share would otherwise forbid any."""
     limit = campaign.rules["cstdcs_max_share_of_ldtt"]
     if not limit or "CSTD_CS" not in frame:
         return
     units = _per_unit(frame)
-    over = units[(units["ldtt"] > 0) & (units["cstd"] > limit * units["ldtt"])]
+    allowed = (limit * units["ldtt"]).clip(lower=1)
+    over = units[(units["ldtt"] > 0) & (units["cstd"] > allowed)]
     for code, unit in over.iterrows():
         if pd.notna(unit["own"]):
             anchor = frame.loc[int(unit["own"])]
