@@ -13,8 +13,6 @@ benchmarks/.cache/returns-<N>/.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import resource
 import shutil
@@ -25,17 +23,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from common import units_csv
+
 HERE = Path(__file__).resolve().parent
 PEOPLE = 150
-
-
-def _units_csv(n: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "name", "email", "aliases"])
-    for i in range(n):
-        writer.writerow([f"DV{i:04d}", f"Phòng Nghiệp vụ số {i}", f"dv{i}@example.org", ""])
-    return out.getvalue()
 
 
 def _campaign(root: Path, n: int):
@@ -44,7 +35,7 @@ def _campaign(root: Path, n: int):
     Campaign.init(root, preset="so-cong-thuong", year=2022)
     toml = root / "campaign.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("rows = 40", f"rows = {PEOPLE}"), encoding="utf-8")
-    (root / "units.csv").write_text(_units_csv(n), encoding="utf-8")
+    (root / "units.csv").write_text(units_csv(n), encoding="utf-8")
     return Campaign.load(root)
 
 

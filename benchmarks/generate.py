@@ -7,8 +7,6 @@ project code, so the ratio measures what the project's layer costs on top of the
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import sys
 import tempfile
@@ -16,17 +14,9 @@ import time
 from pathlib import Path
 
 import xlsxwriter
+from common import units_csv
 
 from thidua_xlsx import Campaign
-
-
-def _units_csv(n: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "name", "email", "aliases"])
-    for i in range(n):
-        writer.writerow([f"DV{i:04d}", f"Phòng Nghiệp vụ số {i}", f"dv{i}@example.org", ""])
-    return out.getvalue()
 
 
 def bare_xlsxwriter(campaign: Campaign, out: Path) -> None:
@@ -69,7 +59,7 @@ def main(n: int = 1000) -> None:
     work = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
     try:
         campaign = Campaign.init(work / "c", preset="so-cong-thuong", year=2022)
-        (work / "c" / "units.csv").write_text(_units_csv(n), encoding="utf-8")
+        (work / "c" / "units.csv").write_text(units_csv(n), encoding="utf-8")
         campaign = Campaign.load(work / "c")
         start = time.perf_counter()
         campaign.generate()
