@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
 from thidua_xlsx.findings import Finding, finding
 from thidua_xlsx.headings import HeadingIndex, folded, is_signature, is_total, name_heading_kind, section_kind
@@ -253,7 +255,7 @@ class _Reader:
                 else:
                     parsed = _tick(value)
                 if parsed is None:
-                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=_a1(r, c), column=label,
+                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
                                                         value=self.text(value), **where))
                     continue
                 if parsed not in (0, "0"):
@@ -266,7 +268,7 @@ class _Reader:
             elif role == "completion" and value not in ("", None):
                 completion = _level(self.text(value))
                 if completion is None:
-                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=_a1(r, c), column=label,
+                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
                                                         value=self.text(value), **where))
                     completion = ""
                 else:
@@ -304,15 +306,6 @@ class _Reader:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _a1(r: int, c: int) -> str:
-    letters = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{r + 1}"
 
 
 def _is_numbering(row: list) -> bool:

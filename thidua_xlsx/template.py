@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, GROUPS, ORDER_CLASSES, TICKED_LEVELS, SheetSpec
 from thidua_xlsx.errors import OverwriteError
@@ -133,7 +133,7 @@ def _write_headings(ws, fmt: _Formats, spec: SheetSpec, cols: Sequence[Column]) 
             ws.write_number(SUBHEADING_ROW + 1, c, c + 1, fmt.number)
 
 
-def _validation(cols: Sequence[Column], c: Column, types_name: str) -> dict | None:
+def _validation(c: Column, types_name: str) -> dict | None:
     if c.role in ("item", "level") and c.kind == "tick":
         what = c.heading
         return {"validate": "list", "source": f"={NAME_TICK}", "error_type": "warning",
@@ -180,7 +180,7 @@ def _write_sheet(wb, fmt: _Formats, campaign: "Campaign", unit: "Unit", spec: Sh
         ws.write_string(first, 1, unit.name, fmt.text_input)
     types_name = f"DS_LOAI_{spec.key}"
     for c, col in enumerate(cols):
-        rule = _validation(cols, col, types_name)
+        rule = _validation(col, types_name)
         if rule:
             ws.data_validation(first, c, last, c, rule)
     total = last + 1
@@ -284,8 +284,3 @@ def write_unit_workbooks(campaign: "Campaign", units: Sequence["Unit"], force: b
 
 def _write_job(job: tuple["Campaign", "Unit", Path]) -> Path:
     return write_workbook(*job)
-
-
-def cell(row: int, col: int) -> str:
-    """A1 reference of a 0-based cell, for tests and fillers."""
-    return xl_rowcol_to_cell(row, col)
