@@ -46,8 +46,10 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def smtp_server(user: str | None = None, password: str | None = None, tls: tuple[Path, Path] | None = None):
-    """An SMTP server on 127.0.0.1, with AUTH when user is given and STARTTLS required when tls is given."""
+def smtp_server(user: str | None = None, password: str | None = None, tls: tuple[Path, Path] | None = None,
+                implicit_tls: bool = False):
+    """An SMTP server on 127.0.0.1, with AUTH when user is given and STARTTLS required when tls is given (or TLS
+    from the first byte with implicit_tls)."""
     inbox = Inbox()
     kwargs = {}
     if user:
@@ -59,7 +61,10 @@ def smtp_server(user: str | None = None, password: str | None = None, tls: tuple
     if tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(tls[0]), str(tls[1]))
-        kwargs.update(tls_context=context, require_starttls=True)
+        if implicit_tls:
+            kwargs.update(ssl_context=context)
+        else:
+            kwargs.update(tls_context=context, require_starttls=True)
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **kwargs)
     controller.start()
     try:

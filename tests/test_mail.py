@@ -107,6 +107,14 @@ def test_starttls_with_a_self_signed_certificate(campaign, smtp_env, tmp_path):
     assert [rcpt for rcpt, _, _ in inbox.messages] == [["vanphong@sct.example.org"]]
 
 
+def test_implicit_tls(campaign, smtp_env, tmp_path):
+    cert, key = self_signed(tmp_path)
+    with smtp_server(tls=(cert, key), implicit_tls=True) as (port, inbox):
+        smtp_env(port, security="ssl", cafile=str(cert))
+        send_forms(campaign, ["TTRA"])
+    assert [rcpt for rcpt, _, _ in inbox.messages] == [["thanhtra@sct.example.org"]]
+
+
 def test_dry_run_writes_eml_files_and_sends_nothing(campaign, smtp_env):
     with smtp_server() as (port, inbox):
         smtp_env(port)

@@ -174,3 +174,17 @@ def test_libreoffice_round_trip_keeps_dropdowns_names_and_values(campaign, soffi
     assert ws["E9"].value == "Lao động tiên tiến"
     meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
     assert meta["unit_code"] == "VP"
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_opens_in_libreoffice_with_its_dropdowns(make_campaign, soffice, tmp_path, preset):
+    campaign = make_campaign(preset=preset)
+    unit = campaign.units[0]
+    path = soffice(campaign.workbooks_dir / f"{unit.code}.xlsx", "ods", tmp_path / "ods")
+    back = openpyxl.load_workbook(soffice(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "xlsx"))
+    for spec in campaign.catalogue.sheets:
+        lists = {dv.formula1 for dv in back[spec.name].data_validations.dataValidation if dv.type == "list"}
+        assert "DS_DANH_DAU" in lists, spec.name
+        if spec.types:
+            assert f"DS_LOAI_{spec.key}" in lists
+    assert back["_lists"].sheet_state == "hidden"
