@@ -215,3 +215,20 @@ def test_signature_lines_in_the_name_column_are_not_registrants(campaign, tmp_pa
     assert rows_of(result, "unit_code", "name", "LDTT", "source_row") == [("TTRA", "Mai Văn Sơn", 1, 3),
                                                                           ("TTRA", "Tạ Thị Hạnh", 0, 4)]
     assert reading(result) == []
+
+
+def test_headings_as_units_shorten_them(campaign, tmp_path):
+    rows = [["Đơn vị: Phòng Quản lý Công nghiệp"], ["A/ TẬP THỂ"],
+            ["STT", "Tên đơn vị", "Mức độ HTNV", "Danh hiệu LĐTT", "Giấy khen", "BK Bộ Công Thương",
+             "Huân chương LĐ hạng Ba", "Cờ thi đua"],
+            [1, "Phòng Quản lý Công nghiệp", "Hoàn thành XSNV", "x", "x", "x", "x", ""],
+            ["B/ CÁ NHÂN"],
+            ["STT", "Họ tên", "Hoàn thành XSNV", "Lao động tiên tiến năm 2022", "Chiến sỹ TĐ cơ sở",
+             "Bằng khen của Chủ tịch UBND tỉnh Quảng Ngãi", "Bằng khen"],
+            [1, "Kiều Văn Phúc", "x", "x", "x", "x", "x"]]
+    result = consolidated(campaign, write_xlsx(tmp_path / "qlcn.xlsx", {"S": rows}))
+    assert rows_of(result, "kind", "completion", "LDTT", "GK_GD_SO", "BK_BO", "HC_LD", "CSTD_CS",
+                   "BK_UBND_TINH") == [("tap_the", "HTXSNV", 1, 1, 1, "Ba", 0, 0),
+                                       ("ca_nhan", "HTXSNV", 1, 0, 0, "0", 1, 1)]
+    assert reading(result) == [("COT_KHONG_NHAN_DANG", "", None, "Cột \"Bằng khen\" không khớp danh mục; 1 ô có "
+                                                                "giá trị ở cột này không được tính.")]

@@ -52,6 +52,19 @@ INFO_HEADINGS = ("chuc vu", "chuc danh", "chuc vu don vi", "don vi cong tac", "n
 SIGNATURE_MARKERS = ("truong phong", "thu truong", "giam doc", "nguoi lap", "ky ghi ro",
                      "noi nhan", "xac nhan", "ky ten", "chu tich", "ky dong dau", "lanh dao don vi")
 FUZZY_MIN = 0.86
+# Abbreviations units write in headings, expanded before comparing words.
+ABBREVIATIONS = {"bk": "bang khen", "gk": "giay khen", "hc": "huan chuong", "ld": "lao dong",
+                 "cstd": "chien si thi dua", "ttg": "thu tuong", "ttcp": "thu tuong chinh phu",
+                 "xsnv": "xuat sac nhiem vu", "tnv": "tot nhiem vu", "gd": "giam doc", "sy": "si",
+                 "ct": "chu tich", "ubnd": "uy ban nhan dan", "td": "thi dua", "tq": "toan quoc"}
+FILLER_WORDS = frozenset({"cua", "dang", "ky", "danh", "hieu", "hinh", "thuc", "cap"})
+CLASS_WORDS = {"nhat": "Nhất", "nhi": "Nhì", "ba": "Ba", "i": "Nhất", "ii": "Nhì", "iii": "Ba"}
+
+
+def _words(key: str) -> frozenset[str]:
+    """The meaningful words of a folded heading, abbreviations expanded."""
+    words = " ".join(ABBREVIATIONS.get(w, w) for w in key.split()).split()
+    return frozenset(w for w in words if w not in FILLER_WORDS)
 
 
 @lru_cache(maxsize=65536)
@@ -84,25 +97,54 @@ class HeadingIndex:
             self.exact[alias] = ("name", "")
         self.item_kinds = {i.code: i.kind for i in catalogue.items}
         self._fuzzy_keys = [k for k, v in self.exact.items() if v[0] in ("item", "level") and len(k) > 8]
+        own_codes = {i.code for i in own_items} | set(LEVEL_ALIASES)
+        self._word_sets = [(_words(k), tuple(k.split()[:2]), v) for k, v in self.exact.items()
+                           if v[0] in ("item", "level") and v[1] in own_codes]
 
     def classify(self, label: str) -> tuple[str, str] | None:
-        """The role and code of a heading, or None when it matches nothing closely enough."""
+        """The role and code of a heading, or None when it matches nothing closely enough.
+
+        Tried in order: an exact alias; the same after "Đăng ký"; a close spelling (typos such as "toute quốc");
+        then words: the heading's words within an item's (or an item's, of three words or more, within the
+        heading's), the item sharing the most words winning, and none when two tie. A class item whose heading
+        names the class ("Huân chương LĐ hạng Ba") comes back as "HC_LD=Ba".
+        """
         key = folded(label)
         if not key:
             return None
-        hit = self.exact.get(key)
-        if hit:
-            return hit
-        if key.startswith("dang ky "):
-            hit = self.exact.get(key[8:])
-            if hit:
-                return hit
-        best, best_ratio = None, FUZZY_MIN
-        for alias in self._fuzzy_keys:
-            ratio = SequenceMatcher(None, key, alias).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = alias, ratio
-        return self.exact[best] if best else None
+        hit = self.exact.get(key) or (self.exact.get(key[8:]) if key.startswith("dang ky ") else None)
+        if hit is None and key.removeprefix("dang ky ").startswith(("muc do", "xep loai")):
+            return "completion", ""  # "Mức độ HTNV", "Xếp loại năm 2022"
+        if hit is None:
+            best, best_ratio = None, FUZZY_MIN
+            for alias in self._fuzzy_keys:
+                ratio = SequenceMatcher(None, key, alias).ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = alias, ratio
+            hit = self.exact[best] if best else self._by_words(key)
+        if hit and hit[0] == "item" and self.item_kinds.get(hit[1]) == "class":
+            words = key.split()
+            if "hang" in words[:-1]:
+                cls = CLASS_WORDS.get(words[words.index("hang") + 1])
+                if cls:
+                    return "item", f"{hit[1]}={cls}"
+        return hit
+
+    def _by_words(self, key: str) -> tuple[str, str] | None:
+        """The one item whose words fit the heading's best; the kind of honour (its first two words, such as
+        "bằng khen" or "chiến sĩ") must be in the heading, so that "Cờ thi đua" is not taken for a CSTĐ."""
+        words = _words(key)
+        scores: dict[tuple[str, str], int] = {}
+        for alias, head, hit in self._word_sets:
+            if len(head) == 2 and not set(_words(" ".join(head))) <= words:
+                continue
+            if words <= alias or (len(alias) >= 3 and alias <= words):
+                scores[hit] = max(scores.get(hit, 0), len(alias & words))
+        if not scores:
+            return None
+        best = max(scores.values())
+        winners = [hit for hit, score in scores.items() if score == best]
+        return winners[0] if len(winners) == 1 else None
 
 
 def name_heading_kind(label: str) -> str | None:

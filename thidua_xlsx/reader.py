@@ -250,7 +250,11 @@ class _Reader:
         for c, value in cells.items():
             role, code, label = columns[c]
             if role in ("item", "level"):
-                if role == "item" and self.indexes[kind].item_kinds.get(code) == "class":
+                code, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
+                if fixed:
+                    parsed = _tick(value)
+                    parsed = fixed if parsed == 1 else parsed
+                elif role == "item" and self.indexes[kind].item_kinds.get(code) == "class":
                     parsed = _class_value(value)
                 else:
                     parsed = _tick(value)
@@ -356,6 +360,11 @@ def _level(text: str) -> str | None:
         return ""
     for code, label in COMPLETION_LEVELS.items():
         if key in (code.lower(), folded(label)):
+            return code
+    words = set(key.split())
+    for code, short in (("KHTNV", {"khtnv", "khong"}), ("HTXSNV", {"htxsnv", "htxs", "xsnv", "xs"}),
+                        ("HTTNV", {"httnv", "htt", "tnv"}), ("HTNV", {"htnv"})):
+        if words & short:
             return code
     if "khong hoan thanh" in key:
         return "KHTNV"
