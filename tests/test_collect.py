@@ -64,3 +64,18 @@ def test_collect_walks_folders_and_lists_what_it_skips(campaign, filled_return, 
                                         (".hidden.xlsx", "hidden.xlsx"), ("Đăng ký: VP?.xlsx", "Đăng ký_ VP_.xlsx")])
 def test_safe_names_stay_inside_returns(name, safe):
     assert safe_name(name) == safe
+
+
+def test_report_reads_each_return_once_and_again_only_when_the_reader_changes(campaign, filled_return,
+                                                                               monkeypatch):
+    import thidua_xlsx.consolidate as consolidate
+
+    campaign.collect([filled_return(campaign, "VP", [collective()])])
+    calls = []
+    real = consolidate.read_return
+    monkeypatch.setattr(consolidate, "read_return", lambda *a, **k: calls.append(1) or real(*a, **k))
+    campaign.consolidate()
+    campaign.consolidate()
+    assert len(calls) == 1, "the second consolidation uses the parse cache"
+    monkeypatch.setattr(consolidate, "_reader_fingerprint", lambda: "a newer reader")
+    assert len(campaign.consolidate().frame) == 1 and len(calls) == 2

@@ -10,6 +10,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -61,8 +62,19 @@ def registration_columns(campaign: "Campaign") -> list[str]:
     return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
 
 
+@lru_cache(maxsize=1)
+def _reader_fingerprint() -> str:
+    """The reader's version and source: any change to how returns are read invalidates the parse cache."""
+    from thidua_xlsx import headings, reader, sources, text
+
+    digest = hashlib.sha256(str(READER_VERSION).encode())
+    for module in (reader, headings, sources, text):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
 def _cache_key(campaign: "Campaign", sha256: str) -> Path:
-    fingerprint = hashlib.sha256(repr((READER_VERSION, campaign.catalogue)).encode()).hexdigest()[:12]
+    fingerprint = hashlib.sha256((_reader_fingerprint() + repr(campaign.catalogue)).encode()).hexdigest()[:12]
     return campaign.root / ".cache" / "parsed" / f"{sha256}-{fingerprint}.pickle"
 
 
