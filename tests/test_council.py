@@ -27,8 +27,8 @@ def _csv(path):
 
 
 def test_summary_totals_equal_the_counts_in_registrations_csv(demo):
-    rows = _csv(demo["Báo cáo registrations"])
-    sheet = CalamineWorkbook.from_path(str(demo["Báo cáo council"])).get_sheet_by_name("Tổng hợp").to_python()
+    rows = _csv(demo["Danh sách đăng ký"])
+    sheet = CalamineWorkbook.from_path(str(demo["Bảng tổng hợp Hội đồng"])).get_sheet_by_name("Tổng hợp").to_python()
     header = next(r for r in sheet if "Đơn vị" in r)
     sub = sheet[sheet.index(header) + 1]
     total = next(r for r in sheet if r and r[0] == "Tổng cộng")
@@ -50,24 +50,24 @@ def test_summary_totals_equal_the_counts_in_registrations_csv(demo):
     assert total[col["Tỷ lệ LĐTT / cá nhân"]] == pytest.approx(sum(r["LDTT"] == "1" for r in people) / len(people))
     units = [r[1] for r in sheet[sheet.index(sub) + 1: sheet.index(total)]]
     assert units[0] == "Văn phòng Sở" and len(units) == 13
-    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    wb = openpyxl.load_workbook(demo["Bảng tổng hợp Hội đồng"])
     assert wb["Tổng hợp"]._charts, "a native chart of titles by unit"
 
 
 def test_every_finding_is_on_the_review_sheet(demo):
-    findings = _csv(demo["Báo cáo findings"])
-    sheet = CalamineWorkbook.from_path(str(demo["Báo cáo council"])).get_sheet_by_name("Cần xem lại").to_python()
+    findings = _csv(demo["Các phát hiện"])
+    sheet = CalamineWorkbook.from_path(str(demo["Bảng tổng hợp Hội đồng"])).get_sheet_by_name("Cần xem lại").to_python()
     header = sheet.index(next(r for r in sheet if r and r[0] == "TT"))
     listed = [(r[2], r[6], r[9]) for r in sheet[header + 1:]]
     assert sorted(listed) == sorted((f["code"], f["source_file"], f["message"]) for f in findings)
-    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    wb = openpyxl.load_workbook(demo["Bảng tổng hợp Hội đồng"])
     ws = wb["Cần xem lại"]
     assert ws.auto_filter.ref.startswith(f"A{header + 1}:J")
     assert ws.freeze_panes == f"A{header + 2}"
 
 
 def test_candidate_lists_have_voting_columns(demo):
-    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    wb = openpyxl.load_workbook(demo["Bảng tổng hợp Hội đồng"])
     ws = wb["Cá nhân"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in values if r[0] == "TT")
@@ -93,7 +93,7 @@ def test_candidate_lists_have_voting_columns(demo):
 
 
 def test_print_settings_and_fonts(demo):
-    wb = openpyxl.load_workbook(demo["Báo cáo council"])
+    wb = openpyxl.load_workbook(demo["Bảng tổng hợp Hội đồng"])
     assert wb.sheetnames == ["Tổng hợp", "Tập thể", "Cá nhân", "Cần xem lại", "Tình hình nộp"]
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -109,7 +109,7 @@ def test_print_settings_and_fonts(demo):
 
 
 def test_libreoffice_prints_it_to_pdf_with_every_unit(demo, soffice, tmp_path):
-    pdf = soffice(demo["Báo cáo council"], "pdf", tmp_path)
+    pdf = soffice(demo["Bảng tổng hợp Hội đồng"], "pdf", tmp_path)
     text = subprocess.run([shutil.which("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM 2022" in text

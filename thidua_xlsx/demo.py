@@ -85,7 +85,8 @@ def run_demo(directory: Path, example: Path = EXAMPLE, echo: Callable[[str], Non
     r = result.report
     echo(f"4. Tổng hợp {len(result.frame)} dòng đăng ký; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
          f"{r.count('info')} thông tin.")
-    return {**outputs, "Tệp đã thu": campaign.returns_dir, **{f"Báo cáo {k}": v for k, v in paths.items()}}
+    names = {"registrations": "Danh sách đăng ký", "findings": "Các phát hiện", "council": "Bảng tổng hợp Hội đồng"}
+    return {**outputs, "Tệp đã thu": campaign.returns_dir, **{names[k]: v for k, v in paths.items()}}
 
 
 def _send(campaign: Campaign, echo: Callable[[str], None]) -> dict[str, Path]:
