@@ -232,3 +232,18 @@ def test_headings_as_units_shorten_them(campaign, tmp_path):
                                        ("ca_nhan", "HTXSNV", 1, 0, 0, "0", 1, 1)]
     assert reading(result) == [("COT_KHONG_NHAN_DANG", "", None, "Cột \"Bằng khen\" không khớp danh mục; 1 ô có "
                                                                 "giá trị ở cột này không được tính.")]
+
+
+def test_a_sheet_with_an_unrecognised_table_beside_a_good_one_is_said(campaign, filled_return, tmp_path):
+    import openpyxl
+
+    path = filled_return(campaign, "VP", [collective()])
+    wb = openpyxl.load_workbook(path)
+    extra = wb.create_sheet("Bổ sung")
+    for row in (["Người", "Thành tích"], ["Hà Văn Tư", "Sáng kiến tiết kiệm điện"], ["Mai Thị Năm", "Cứu người"]):
+        extra.append(row)
+    wb.save(path)
+    result = consolidated(campaign, path)
+    assert reading(result) == [("TRANG_TINH_KHONG_NHAN_DANG", "", None,
+                                "Sheet có 3 dòng dữ liệu nhưng không tìm thấy bảng đăng ký (thiếu cột Họ và tên/Phòng, "
+                                "đơn vị và TT); các dòng này không được đọc, đề nghị kiểm tra.")]

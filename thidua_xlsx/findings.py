@@ -40,6 +40,9 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
     FindingType("MA_CU_DA_CHUYEN", "info", "Đã chuyển mã cũ",
                 "{cells} ô chữ gõ bằng mã {encodings} đã được chuyển sang Unicode; đề nghị kiểm tra lại tên.",
                 "file"),
+    FindingType("TRANG_TINH_KHONG_NHAN_DANG", "warning", "Sheet không nhận dạng được",
+                "Sheet có {rows} dòng dữ liệu nhưng không tìm thấy bảng đăng ký (thiếu cột Họ và tên/Phòng, đơn vị "
+                "và TT); các dòng này không được đọc, đề nghị kiểm tra.", "file"),
     FindingType("COT_KHONG_NHAN_DANG", "warning", "Cột không nhận dạng được",
                 "Cột \"{column}\" không khớp danh mục; {cells} ô có giá trị ở cột này không được tính.", "file"),
     FindingType("TEP_CO_MACRO", "warning", "Tệp có macro",

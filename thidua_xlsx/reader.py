@@ -93,6 +93,7 @@ class _Reader:
         self.converted: dict[str, int] = {}
         self._legacy_cache: dict[str, str] = {}
         self.tables = 0
+        self.unread_sheets: list[tuple[str, int]] = []
 
     # --- text -------------------------------------------------------------------------------------------
     def text(self, value: object) -> str:
@@ -127,6 +128,10 @@ class _Reader:
                 encodings=", ".join(sorted(self.converted))))
         if not self.tables:
             self.parsed.findings.append(finding("TEP_KHONG_NHAN_DANG", source_file=self.parsed.file))
+            return
+        for name, count in self.unread_sheets:
+            self.parsed.findings.append(finding("TRANG_TINH_KHONG_NHAN_DANG", source_file=self.parsed.file,
+                                                source_sheet=name, rows=count))
 
     def read_grid(self, grid: Grid) -> None:
         rows = grid.rows
@@ -149,6 +154,10 @@ class _Reader:
         for n, (r, name_col, kind) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
             self.read_table(grid, r, end, name_col, kind)
+        if not starts:
+            filled = sum(1 for row in rows if sum(v not in ("", None) for v in row) >= 2)
+            if filled >= 2:  # a table we could not recognise, next to ones we could: say so
+                self.unread_sheets.append((grid.name, filled))
 
     def _unit_line(self, strings: list[str]) -> None:
         for value in strings[:3]:
@@ -227,12 +236,12 @@ class _Reader:
             texts = [v for v in row if isinstance(v, str) and v.strip()]
             if (not marks and is_signature(label)) or (not label and any(is_signature(self.text(v)) for v in texts)):
                 break
-            if not marks and (not label or after_total):
-                continue  # blank lines; after Tổng cộng only rows with marks are registrations
-            self._read_row(grid, kind, r, label, cells, columns, counted)
             for c in unknown_cells:
                 if c < len(row) and row[c] not in ("", None):
                     unknown_cells[c] += 1
+            if not marks and (not label or after_total):
+                continue  # blank lines; after Tổng cộng only rows with marks are registrations
+            self._read_row(grid, kind, r, label, cells, columns, counted)
         for c, count in unknown_cells.items():
             if count:
                 self.parsed.findings.append(finding("COT_KHONG_NHAN_DANG", kind=kind, source_file=self.parsed.file,
