@@ -39,6 +39,19 @@ def test_corrupt_truncated_and_empty_files(campaign, good, tmp_path):
     assert broken[2][3] == "Không mở được tệp: tệp rỗng (0 byte)."
 
 
+def test_word_and_pdf_files_sent_by_mistake(campaign, tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "dang-ky.xlsx", "w") as zf:  # a .docx renamed
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    (tmp_path / "dang-ky.xls").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n")
+    result = consolidated(campaign, tmp_path / "dang-ky.xlsx", tmp_path / "dang-ky.xls")
+    assert [m for *_, m in _file_findings(result, "TEP_HONG")] == [
+        "Không mở được tệp: đây là tệp Word (.docx), không phải bảng tính.",
+        "Không mở được tệp: đây là tệp PDF, không phải bảng tính; đề nghị đơn vị gửi tệp Excel."]
+
+
 def test_password_protected_workbook(campaign, good, tmp_path):
     encrypted = tmp_path / "mat-khau.xlsx"
     buffer = io.BytesIO()

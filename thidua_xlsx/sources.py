@@ -50,6 +50,8 @@ def open_grids(path: Path) -> Workbook:
         raise Unreadable("TEP_QUA_LON", f"tệp nặng {size // 1048576} MB, tối đa {MAX_FILE_BYTES // 1048576} MB")
     with path.open("rb") as fh:
         head = fh.read(8)
+    if head.startswith(b"%PDF"):
+        raise Unreadable("TEP_HONG", "đây là tệp PDF, không phải bảng tính; đề nghị đơn vị gửi tệp Excel")
     if head.startswith(b"PK\x03\x04"):
         macros = _check_zip(path)
         return Workbook(_calamine(path), macros=macros or path.suffix.lower() == ".xlsm")
@@ -76,6 +78,8 @@ def _check_zip(path: Path) -> bool:
                 if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise Unreadable("TEP_QUA_LON", f"phần {info.filename} nén với tỷ lệ bất thường")
             names = {i.filename for i in infos}
+            if any(n.startswith("word/") for n in names):
+                raise Unreadable("TEP_HONG", "đây là tệp Word (.docx), không phải bảng tính")
             if "META-INF/manifest.xml" in names and b"encryption-data" in zf.read("META-INF/manifest.xml"):
                 raise Unreadable("TEP_MA_HOA")
             return any(n.lower().endswith("vbaproject.bin") for n in names)
@@ -100,7 +104,8 @@ def _calamine(path: Path) -> list[Grid]:
         text = str(exc)
         if "password" in text.lower() or "encrypt" in text.lower():
             raise Unreadable("TEP_MA_HOA") from None
-        raise Unreadable("TEP_HONG", text.splitlines()[0][:200] if text else type(exc).__name__) from None
+        detail = text.splitlines()[0][:200] if text else type(exc).__name__
+        raise Unreadable("TEP_HONG", f"nội dung hỏng hoặc không phải bảng tính (chi tiết: {detail})") from None
 
 
 def _decode(data: bytes) -> str:
