@@ -141,3 +141,18 @@ def test_cli_does_not_import_pandas_for_light_commands():
            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("False")
+
+
+def test_usage_errors_are_said_in_vietnamese_with_exit_2(tmp_path):
+    run = [sys.executable, "-m", "thidua_xlsx"]
+    missing = subprocess.run([*run, "collect"], capture_output=True, text=True)
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines()[-1] == "Lỗi: Thiếu tham số CAMPAIGN."
+    assert "Xem: thidua collect --help" in missing.stderr
+    bad = subprocess.run([*run, "init", str(tmp_path / "x"), "--year", "abc"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.splitlines()[-1].startswith("Lỗi: Giá trị không hợp lệ cho --year:")
+    unknown = subprocess.run([*run, "bao-cao"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and unknown.stderr.splitlines()[-1] == "Lỗi: Không có lệnh 'bao-cao'."
+    library = subprocess.run([*run, "generate", str(tmp_path / "none")], capture_output=True, text=True)
+    assert library.returncode == 1 and library.stderr.startswith("Lỗi: Không tìm thấy")
+    assert "Traceback" not in missing.stderr + bad.stderr + unknown.stderr + library.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -361,12 +362,42 @@ def demo(directory: Path | None) -> None:
         click.echo(f"  {label:28} {path}")
 
 
+# click's own usage errors, said in Vietnamese (the detail after the colon may stay as click wrote it).
+_USAGE_VI = (
+    (re.compile(r"^Missing argument '(.+)'\.$"), "Thiếu tham số {0}."),
+    (re.compile(r"^Missing option '(.+)'\.$"), "Thiếu tùy chọn {0}."),
+    (re.compile(r"^No such command '(.+)'\.$"), "Không có lệnh '{0}'."),
+    (re.compile(r"^No such option:? '?([^']+)'?\.?$"), "Không có tùy chọn '{0}'."),
+    (re.compile(r"^Invalid value for '(.+?)': (.+)$", re.S), "Giá trị không hợp lệ cho {0}: {1}"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "Thừa tham số: {0}."),
+)
+
+
+def _usage_vi(message: str) -> str:
+    for pattern, template in _USAGE_VI:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
 def main() -> None:
-    """Entry point: library errors become `Lỗi: …`; an unexpected failure never shows a traceback."""
+    """Entry point: usage errors exit 2 and library errors exit 1, both as `Lỗi: …` in Vietnamese; an
+    unexpected failure never shows a traceback."""
     try:
-        cli(standalone_mode=True)
-    except SystemExit:
-        raise
+        code = cli.main(prog_name="thidua", standalone_mode=False)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"Xem: {exc.ctx.command_path} --help", err=True)
+        click.echo(f"\nLỗi: {_usage_vi(exc.format_message())}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Đã hủy.", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Đã dừng theo yêu cầu.", err=True)
         sys.exit(130)
@@ -376,3 +407,4 @@ def main() -> None:
         click.echo(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}. Chạy lại với THIDUA_DEBUG=1 để xem chi tiết.",
                    err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
