@@ -72,14 +72,17 @@ class Campaign:
     # --- folders -------------------------------------------------------------------------------------------
     @property
     def workbooks_dir(self) -> Path:
+        """Where the generated forms go."""
         return self.root / "workbooks"
 
     @property
     def returns_dir(self) -> Path:
+        """Where every collected file is kept, with its log."""
         return self.root / "returns"
 
     @property
     def reports_dir(self) -> Path:
+        """Where the CSVs and the council workbook are written."""
         return self.root / "reports"
 
     @property

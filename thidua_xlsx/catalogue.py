@@ -80,6 +80,7 @@ class Catalogue:
 
     @property
     def has_types(self) -> bool:
+        """Whether a sheet asks for the type of collective (a column of registrations.csv then)."""
         return any(s.types for s in self.sheets)
 
 

@@ -50,9 +50,11 @@ class Consolidation:
     returns: list[ReturnInfo] = field(default_factory=list)
 
     def current(self, unit_code: str) -> ReturnInfo | None:
+        """The unit's latest readable return, if any."""
         return next((r for r in self.returns if r.current and r.unit_code == unit_code), None)
 
     def versions(self, unit_code: str) -> list[ReturnInfo]:
+        """Every collected file identified as this unit's."""
         return [r for r in self.returns if r.unit_code == unit_code]
 
 

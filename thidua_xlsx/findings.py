@@ -146,6 +146,7 @@ class Report:
         self.findings: list[Finding] = list(findings)
 
     def extend(self, findings: Iterable[Finding]) -> None:
+        """Add findings."""
         self.findings.extend(findings)
 
     def rows(self, columns: Sequence[str]) -> list[tuple]:
@@ -153,14 +154,17 @@ class Report:
         return [tuple(getattr(f, c) for c in columns) for f in self.findings]
 
     def count(self, severity: str) -> int:
+        """How many findings have this severity."""
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property
     def errors(self) -> list[Finding]:
+        """The findings of severity error."""
         return [f for f in self.findings if f.severity == "error"]
 
     @property
     def exit_code(self) -> int:
+        """1 when any finding is an error, else 0."""
         return 1 if self.errors else 0
 
     def sorted(self) -> list[Finding]:
@@ -170,6 +174,7 @@ class Report:
                                                     f.source_sheet, f.source_row or 0, f.code))
 
     def as_dicts(self) -> list[dict]:
+        """Findings as dicts, sorted: for JSON and CSV."""
         return [asdict(f) for f in self.sorted()]
 
 

@@ -178,5 +178,6 @@ def is_signature(label: str) -> bool:
 
 
 def is_total(label: str) -> bool:
+    """The "Tổng cộng" row (or "Cộng", "Tổng số")."""
     key = folded(label)
     return key in ("tong cong", "cong", "tong", "tong so", "tong cong toan don vi") or key.startswith("tong cong")

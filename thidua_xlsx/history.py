@@ -34,12 +34,15 @@ class Past:
     available: set[int]
 
     def has(self, year: int, code: str) -> bool:
+        """Whether the person had this honour (or this code with any class) that year."""
         return any(h == code or h.startswith(code + "=") for h in self.years.get(year, ("", set()))[1])
 
     def level(self, year: int) -> str:
+        """The person's completion level that year ('' when unknown)."""
         return self.years.get(year, ("", set()))[0]
 
     def missing(self, years) -> list[int]:
+        """The years among these that the store has no results for."""
         return [y for y in years if y not in self.available]
 
 

@@ -61,6 +61,8 @@ class MailError(ThiduaError):
 
 @dataclass(frozen=True)
 class MailSettings:
+    """Mail settings after defaults and environment overrides; passwords only from the environment."""
+
     values: dict[str, object]
 
     def __getitem__(self, key: str) -> object:
@@ -68,10 +70,12 @@ class MailSettings:
 
     @property
     def smtp_password(self) -> str:
+        """THIDUA_SMTP_PASSWORD, or empty."""
         return str(self.values.get("smtp_password") or "")
 
     @property
     def imap_password(self) -> str:
+        """THIDUA_IMAP_PASSWORD, or empty."""
         return str(self.values.get("imap_password") or "")
 
 
@@ -139,6 +143,8 @@ def _address(value: str) -> str:
 
 @dataclass
 class SendResult:
+    """What a send or remind run did, unit by unit."""
+
     sent: list[tuple[str, str]] = field(default_factory=list)       # (unit code, message id)
     already: list[str] = field(default_factory=list)                # sent in an earlier run of the same batch
     no_email: list[str] = field(default_factory=list)

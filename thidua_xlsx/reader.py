@@ -52,10 +52,12 @@ class ParsedReturn:
     readable: bool = True
 
     def rows_of(self, kind: str) -> int:
+        """How many rows of one kind the return holds."""
         return sum(1 for r in self.rows if r.kind == kind)
 
 
 def file_hash(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -97,6 +99,7 @@ class _Reader:
 
     # --- text -------------------------------------------------------------------------------------------
     def text(self, value: object) -> str:
+        """A cell as clean NFC text, legacy encodings converted (cached per distinct value)."""
         if value is None or value == "":
             return ""
         if isinstance(value, float) and value.is_integer():
@@ -115,6 +118,7 @@ class _Reader:
 
     # --- whole book -------------------------------------------------------------------------------------
     def read(self, grids: list[Grid]) -> None:
+        """Every visible sheet; _meta read apart; file-level findings at the end."""
         for grid in grids:
             if folded(grid.name) == "meta":
                 self.parsed.meta = {clean(str(r[0])): self.text(r[1]) for r in grid.rows if len(r) >= 2 and r[0]}
@@ -134,6 +138,7 @@ class _Reader:
                                                 source_sheet=name, rows=count))
 
     def read_grid(self, grid: Grid) -> None:
+        """Find the tables of one sheet by their headings (and section titles) and read each."""
         rows = grid.rows
         starts = []
         section: tuple[int, str] | None = None
@@ -185,6 +190,7 @@ class _Reader:
 
     # --- one table --------------------------------------------------------------------------------------
     def read_table(self, grid: Grid, head: int, end: int, name_col: int, kind: str) -> None:
+        """Map the columns of one table from its one- or two-level headings, then read its rows."""
         rows = grid.rows
         index = self.indexes[kind]
         top = [self.text(v) for v in rows[head]]

@@ -34,6 +34,8 @@ class LogEntry:
 
 @dataclass
 class CollectResult:
+    """What a collect run did: files added, exact duplicates, files skipped and why."""
+
     added: list[LogEntry] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, file already in returns/)
     skipped: list[tuple[str, str]] = field(default_factory=list)     # (source, reason)

@@ -20,6 +20,8 @@ RuleFn = Callable[["Campaign", pd.DataFrame], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its name, the codes it may emit, and the check."""
+
     name: str
     codes: tuple[str, ...]
     check: RuleFn
@@ -75,6 +77,7 @@ def _completion_sheets(campaign: "Campaign", frame: pd.DataFrame) -> pd.Series:
 
 @rule("HUAN_CHUONG_THIEU_HANG")
 def order_without_class(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """Huân chương ticked without its class."""
     for item in {i.code for i in campaign.catalogue.items if i.kind == "class"}:
         for rec in _rows(frame, frame[item].eq("1")):
             yield row_finding("HUAN_CHUONG_THIEU_HANG", rec)
@@ -82,6 +85,7 @@ def order_without_class(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[F
 
 @rule("DANH_HIEU_KHONG_MUC_DO")
 def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """A title or award on a sheet that asks for a completion level, without one."""
     codes = campaign.catalogue.codes
     any_item = pd.Series(False, index=frame.index)
     for code in codes:
@@ -94,6 +98,7 @@ def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Ite
 
 @rule("LDTT_MUC_DO_THAP")
 def title_with_low_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """A title with completion HTNV or KHTNV (titles need HTTNV or better)."""
     titled = pd.Series(False, index=frame.index)
     for code in TITLES:
         titled |= ticked(frame, code)
@@ -130,6 +135,7 @@ def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFram
 
 @rule("TRUNG_TEN_TRONG_DON_VI", "TRUNG_TEN_GIUA_DON_VI")
 def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    """The same person twice in a unit (error), or the same name in two units (warning)."""
     people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")]
     if people.empty:
         return

@@ -36,6 +36,8 @@ class Grid:
 
 @dataclass
 class Workbook:
+    """The sheets of one file, and whether it carries macros."""
+
     grids: list[Grid]
     macros: bool = False
     notes: list[str] = field(default_factory=list)

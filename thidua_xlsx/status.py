@@ -15,6 +15,8 @@ ON_TIME, LATE, MISSING = "Đúng hạn", "Muộn", "Chưa nộp"
 
 @dataclass(frozen=True)
 class UnitStatus:
+    """One unit's line of `thidua status` and of the council workbook's "Tình hình nộp"."""
+
     code: str
     name: str
     received_at: datetime | None

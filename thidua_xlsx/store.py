@@ -131,6 +131,7 @@ class HistoryStore:
         return found
 
     def version(self) -> int:
+        """The schema version of the database."""
         with self.engine.connect() as conn:
             return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
 
