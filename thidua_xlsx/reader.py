@@ -143,6 +143,9 @@ class _Reader:
         starts = []
         section: tuple[int, str] | None = None
         for r, row in enumerate(rows):
+            first = next((v for v in row if v != "" and v is not None), None)
+            if first is None or (isinstance(first, (int, float)) and not isinstance(first, bool)):
+                continue  # empty, or a data or numbering row (TT first): never a heading, title or unit line
             strings = [v for v in row if isinstance(v, str) and v.strip()]
             if not strings:
                 continue
@@ -228,26 +231,30 @@ class _Reader:
         declared: list[tuple[int, dict[int, object]]] = []
         unknown_cells = {c: 0 for c in unknown}
         after_total = False
+        mark_cols = [c for c, (role, _, _) in columns.items() if role not in ("tt", "name", "note", "info")]
+        tt_col = next((c for c, (role, _, _) in columns.items() if role == "tt"), None)
+        plan = self._plan(kind, columns)
         for r in range(start, end):
             row = rows[r]
-            cells = {c: (row[c] if c < len(row) else "") for c in columns}
+            width = len(row)
+            cells = {c: (row[c] if c < width else "") for c in columns}
             label = self.text(cells.get(name_col, ""))
-            tt = next((row[c] for c, (role, _, _) in columns.items() if role == "tt" and c < len(row)), "")
+            tt = cells.get(tt_col, "") if tt_col is not None else ""
             if is_total(label) or (isinstance(tt, str) and is_total(tt)):
                 declared.append((r, cells))
                 after_total = True
                 continue
-            marks = {c: v for c, v in cells.items() if columns[c][0] not in ("tt", "name", "note", "info")
-                     and v not in ("", None)}
-            texts = [v for v in row if isinstance(v, str) and v.strip()]
-            if (not marks and is_signature(label)) or (not label and any(is_signature(self.text(v)) for v in texts)):
+            marked = any(cells[c] != "" and cells[c] is not None for c in mark_cols)
+            if not marked and is_signature(label):
+                break
+            if not label and any(isinstance(v, str) and v.strip() and is_signature(self.text(v)) for v in row):
                 break
             for c in unknown_cells:
-                if c < len(row) and row[c] not in ("", None):
+                if c < width and row[c] not in ("", None):
                     unknown_cells[c] += 1
-            if not marks and (not label or after_total):
+            if not marked and (not label or after_total):
                 continue  # blank lines; after Tổng cộng only rows with marks are registrations
-            self._read_row(grid, kind, r, label, cells, columns, counted)
+            self._read_row(grid, kind, r, label, cells, plan, counted)
         for c, count in unknown_cells.items():
             if count:
                 self.parsed.findings.append(finding("COT_KHONG_NHAN_DANG", kind=kind, source_file=self.parsed.file,
@@ -255,40 +262,48 @@ class _Reader:
         for r, cells in declared:
             self._check_totals(grid, kind, r, cells, columns, counted)
 
-    def _read_row(self, grid: Grid, kind: str, r: int, name: str, cells: dict, columns: dict,
+    def _plan(self, kind: str, columns: dict[int, tuple[str, str, str]]) -> list[tuple]:
+        """Per column, once per table: (column, role, code, class fixed by the heading, is a class item, label)."""
+        plan = []
+        for c, (role, code, label) in columns.items():
+            base, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
+            is_class = role == "item" and not fixed and self.indexes[kind].item_kinds.get(base) == "class"
+            plan.append((c, role, base, fixed, is_class, label))
+        return plan
+
+    def _read_row(self, grid: Grid, kind: str, r: int, name: str, cells: dict, plan: list[tuple],
                   counted: dict[int, int]) -> None:
-        where = {"kind": kind, "name": name, "source_file": self.parsed.file, "source_sheet": grid.name,
-                 "source_row": r + 1}
+        def where() -> dict:
+            return {"kind": kind, "name": name, "source_file": self.parsed.file, "source_sheet": grid.name,
+                    "source_row": r + 1}
+
         items: dict[str, object] = {}
         levels: list[str] = []
         completion = note = type_ = ""
-        for c, value in cells.items():
-            role, code, label = columns[c]
+        for c, role, code, fixed, is_class, label in plan:
+            value = cells[c]
+            if value == "" or value is None:
+                continue  # blank: not registered (the frame fills 0)
             if role in ("item", "level"):
-                code, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
-                if fixed:
-                    parsed = _tick(value)
-                    parsed = fixed if parsed == 1 else parsed
-                elif role == "item" and self.indexes[kind].item_kinds.get(code) == "class":
-                    parsed = _class_value(value)
-                else:
-                    parsed = _tick(value)
+                parsed = _class_value(value) if is_class else _tick(value)
+                if fixed and parsed == 1:
+                    parsed = fixed
                 if parsed is None:
                     self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
-                                                        value=self.text(value), **where))
+                                                        value=self.text(value), **where()))
                     continue
-                if parsed not in (0, "0"):
-                    counted[c] += 1
+                if parsed in (0, "0"):
+                    continue
+                counted[c] += 1
                 if role == "level":
-                    if parsed:
-                        levels.append(code)
-                elif parsed not in (0, "0") or code not in items:
+                    levels.append(code)
+                else:
                     items[code] = parsed
-            elif role == "completion" and value not in ("", None):
+            elif role == "completion":
                 completion = _level(self.text(value))
                 if completion is None:
                     self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
-                                                        value=self.text(value), **where))
+                                                        value=self.text(value), **where()))
                     completion = ""
                 else:
                     counted[c] += 1
@@ -297,11 +312,11 @@ class _Reader:
             elif role == "type":
                 type_ = self.text(value)
         if len(levels) > 1:
-            self.parsed.findings.append(finding("HOAN_THANH_KEP", levels=", ".join(levels), **where))
+            self.parsed.findings.append(finding("HOAN_THANH_KEP", levels=", ".join(levels), **where()))
         elif levels:
             completion = completion or levels[0]
         if not name:
-            self.parsed.findings.append(finding("THIEU_TEN", **where))
+            self.parsed.findings.append(finding("THIEU_TEN", **where()))
         self.parsed.rows.append(Row(kind, grid.name, r + 1, name, completion, items, note, type_))
 
     def _check_totals(self, grid: Grid, kind: str, r: int, cells: dict, columns: dict,

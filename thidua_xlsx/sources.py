@@ -97,6 +97,9 @@ def _calamine(path: Path) -> list[Grid]:
         hidden = {m.name for m in wb.sheets_metadata if str(m.visible) != "SheetVisibleEnum.Visible"}
         grids = []
         for name in wb.sheet_names:
+            if name in hidden and name != "_meta":  # hidden sheets are not read (our _lists, a unit's old data)
+                grids.append(Grid(name, [], True))
+                continue
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             grids.append(Grid(name, rows, name in hidden))
         return grids
