@@ -31,14 +31,17 @@ def _console():
     return Console(highlight=False)
 
 
-def _load(path: Path) -> Campaign:
-    try:
-        return Campaign.load(path)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+class _Group(click.Group):
+    """Library errors of any subcommand become `Lỗi: …`, exit 1: one place instead of a try in each command."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except ThiduaError as exc:
+            raise UserError(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="thidua-xlsx")
 def cli() -> None:
     """thidua: đăng ký thi đua, khen thưởng từ biểu mẫu đến bảng tổng hợp cho Hội đồng."""
@@ -60,10 +63,7 @@ def presets() -> None:
 @click.option("--force", is_flag=True, help="Ghi đè campaign.toml và units.csv đã có.")
 def init(directory: Path, preset: str, year: int | None, force: bool) -> None:
     """Tạo thư mục chiến dịch (campaign.toml, units.csv) từ một mẫu."""
-    try:
-        campaign = Campaign.init(directory, preset=preset, year=year, force=force)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    campaign = Campaign.init(directory, preset=preset, year=year, force=force)
     click.echo(f"Đã tạo chiến dịch {campaign.id} ({campaign.issuer}, năm {campaign.year}, "
                f"hạn {campaign.deadline:%d/%m/%Y}) tại {directory}")
     click.echo(f"  {directory / 'campaign.toml'}\n  {directory / 'units.csv'} ({len(campaign.units)} đơn vị)")
@@ -76,11 +76,8 @@ def init(directory: Path, preset: str, year: int | None, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Tạo lại cả những biểu đã có.")
 def generate(campaign: Path, units: tuple[str, ...], force: bool) -> None:
     """Tạo biểu đăng ký workbooks/<MÃ>.xlsx cho từng đơn vị."""
-    camp = _load(campaign)
-    try:
-        paths = camp.generate(units or None, force=force)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    camp = Campaign.load(campaign)
+    paths = camp.generate(units or None, force=force)
     click.echo(f"Đã tạo {len(paths)} biểu đăng ký trong {camp.workbooks_dir}")
 
 
@@ -91,14 +88,11 @@ def generate(campaign: Path, units: tuple[str, ...], force: bool) -> None:
 @click.option("--imap", is_flag=True, help="Lấy thư mới từ hộp thư IMAP của chiến dịch ([mail] trong campaign.toml).")
 def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None, imap: bool) -> None:
     """Thu các tệp đơn vị gửi về (tệp, thư mục hoặc hộp thư) vào returns/, không bao giờ ghi đè."""
-    camp = _load(campaign)
+    camp = Campaign.load(campaign)
     if imap:
         from thidua_xlsx.mail import collect_imap
 
-        try:
-            result = collect_imap(camp, password=_password(camp, "imap"))
-        except ThiduaError as exc:
-            raise UserError(str(exc)) from None
+        result = collect_imap(camp, password=_password(camp, "imap"))
         _print_collect(result)
         return
     if not paths:
@@ -174,15 +168,12 @@ def send(campaign: Path, units: tuple[str, ...], dry_run: bool) -> None:
     """Gửi mỗi đơn vị biểu đăng ký của mình qua thư; chạy lại chỉ gửi phần còn thiếu."""
     from thidua_xlsx.mail import send_forms
 
-    camp = _load(campaign)
-    try:
-        password = None if dry_run else _password(camp, "smtp")
-        with _mail_progress(len(camp.units)) as bar:
-            task = bar.add_task("Gửi thư", total=len(units or camp.units))
-            result = send_forms(camp, units or None, dry_run=dry_run, password=password,
-                                progress=lambda n: bar.advance(task, n))
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    camp = Campaign.load(campaign)
+    password = None if dry_run else _password(camp, "smtp")
+    with _mail_progress(len(camp.units)) as bar:
+        task = bar.add_task("Gửi thư", total=len(units or camp.units))
+        result = send_forms(camp, units or None, dry_run=dry_run, password=password,
+                            progress=lambda n: bar.advance(task, n))
     _print_send(result, "gửi")
     if result.refused:
         sys.exit(1)
@@ -196,15 +187,12 @@ def remind(campaign: Path, late: bool, dry_run: bool) -> None:
     """Nhắc các đơn vị chưa nộp (và, với --late, đơn vị nộp muộn); mỗi đơn vị một thư mỗi ngày."""
     from thidua_xlsx.mail import remind as remind_units
 
-    camp = _load(campaign)
-    try:
-        password = None if dry_run else _password(camp, "smtp")
-        with _mail_progress(len(camp.units)) as bar:
-            task = bar.add_task("Gửi thư nhắc", total=None)
-            result = remind_units(camp, late=late, dry_run=dry_run, password=password,
-                                  progress=lambda n: bar.advance(task, n))
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    camp = Campaign.load(campaign)
+    password = None if dry_run else _password(camp, "smtp")
+    with _mail_progress(len(camp.units)) as bar:
+        task = bar.add_task("Gửi thư nhắc", total=None)
+        result = remind_units(camp, late=late, dry_run=dry_run, password=password,
+                              progress=lambda n: bar.advance(task, n))
     _print_send(result, "nhắc")
     if result.refused:
         sys.exit(1)
@@ -224,7 +212,7 @@ def _consolidate(camp: Campaign):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def check(campaign: Path, fmt: str) -> None:
     """Kiểm tra các tệp đã thu; thoát mã 1 nếu có lỗi."""
-    camp = _load(campaign)
+    camp = Campaign.load(campaign)
     result = _consolidate(camp) if fmt == "table" else camp.consolidate()
     report = result.report
     if fmt == "json":
@@ -250,7 +238,7 @@ def status(campaign: Path) -> None:
     from thidua_xlsx.render import status_table
     from thidua_xlsx.status import unit_statuses
 
-    camp = _load(campaign)
+    camp = Campaign.load(campaign)
     console = _console()
     console.print(status_table(camp, unit_statuses(camp, _consolidate(camp))))
     others = messages_without_returns(camp)
@@ -265,12 +253,9 @@ def status(campaign: Path) -> None:
 @click.option("--force", is_flag=True, help="Ghi lại các báo cáo đã có.")
 def report(campaign: Path, force: bool) -> None:
     """Viết reports/registrations.csv và reports/findings.csv."""
-    camp = _load(campaign)
+    camp = Campaign.load(campaign)
     result = _consolidate(camp)
-    try:
-        paths = camp.report(result, force=force)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    paths = camp.report(result, force=force)
     r = result.report
     click.echo(f"{len(result.frame)} dòng đăng ký; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
                f"{r.count('info')} thông tin.")
@@ -291,11 +276,8 @@ def history_import(campaign: Path, file: Path, year: int) -> None:
     """Nhập kết quả cuối cùng của một năm (dạng registrations.csv, CSV UTF-8 hoặc xlsx)."""
     from thidua_xlsx.history import import_results
 
-    camp = _load(campaign)
-    try:
-        rows, replaced = import_results(camp, file, year)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    camp = Campaign.load(campaign)
+    rows, replaced = import_results(camp, file, year)
     note = f" (thay {replaced} dòng đã có của năm {year})" if replaced else ""
     click.echo(f"Đã nhập {rows} dòng kết quả năm {year}{note}.")
 
@@ -307,11 +289,8 @@ def history_record(campaign: Path, all_registered: bool) -> None:
     """Sau phiên họp Hội đồng: ghi kết quả năm nay (cột "Kết quả" của bảng tổng hợp) vào kho lịch sử."""
     from thidua_xlsx.history import record_results
 
-    camp = _load(campaign)
-    try:
-        rows, replaced, unclear = record_results(camp, all_registered=all_registered)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    camp = Campaign.load(campaign)
+    rows, replaced, unclear = record_results(camp, all_registered=all_registered)
     for line in unclear:
         click.echo(f"? {line}: không hiểu kết quả, coi như chưa đạt")
     note = f" (thay {replaced} dòng đã ghi trước đó)" if replaced else ""
@@ -328,11 +307,8 @@ def history_show(campaign: Path, name: str) -> None:
     from thidua_xlsx.catalogue import COMPLETION_LEVELS
     from thidua_xlsx.history import person_years
 
-    camp = _load(campaign)
-    try:
-        rows = person_years(camp, name)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    camp = Campaign.load(campaign)
+    rows = person_years(camp, name)
     if rows.empty:
         click.echo(f"Không có \"{name}\" trong kho lịch sử.")
         sys.exit(1)
@@ -353,10 +329,7 @@ def demo(directory: Path | None) -> None:
     from thidua_xlsx.demo import run_demo
 
     directory = directory or Path("demo") / datetime.now().strftime("%Y%m%d-%H%M%S")
-    try:
-        outputs = run_demo(directory, echo=click.echo)
-    except ThiduaError as exc:
-        raise UserError(str(exc)) from None
+    outputs = run_demo(directory, echo=click.echo)
     click.echo("\nKết quả:")
     for label, path in outputs.items():
         click.echo(f"  {label:28} {path}")

@@ -166,15 +166,10 @@ def sent_log(campaign: "Campaign") -> list[dict[str, str]]:
 
 
 def _append_sent(campaign: "Campaign", batch: str, unit: "Unit", message_id: str, at: datetime) -> None:
-    path = _log_path(campaign)
-    new = not path.exists()
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        if new:
-            writer.writerow(MAIL_LOG_FIELDS)
-        writer.writerow([batch, unit.code, unit.email, message_id, at.isoformat(timespec="seconds")])
-        fh.flush()
-        os.fsync(fh.fileno())
+    from thidua_xlsx.returns import append_csv
+
+    append_csv(_log_path(campaign), MAIL_LOG_FIELDS,
+               [batch, unit.code, unit.email, message_id, at.isoformat(timespec="seconds")])
 
 
 def _context(cafile: object) -> ssl.SSLContext:
@@ -300,15 +295,6 @@ def _seen(campaign: "Campaign") -> set[tuple[str, str]]:
         return {(r["uidvalidity"], r["uid"]) for r in csv.DictReader(fh)}
 
 
-def _append_row(path: Path, header: tuple[str, ...], row: list[object]) -> None:
-    new = not path.exists()
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        if new:
-            writer.writerow(header)
-        writer.writerow(row)
-
-
 def messages_without_returns(campaign: "Campaign") -> list[dict[str, str]]:
     """Messages fetched from the mailbox that carried no spreadsheet: for `thidua status`."""
     path = campaign.returns_dir / IMAP_OTHER
@@ -323,7 +309,7 @@ def collect_imap(campaign: "Campaign", password: str | None = None) -> "CollectR
     from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
     from imap_tools.errors import MailboxLoginError
 
-    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, read_log, store
+    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, append_csv, read_log, store
 
     settings = mail_settings(campaign)
     host, port, security = str(settings["imap_host"]), int(settings["imap_port"]), settings["imap_security"]
@@ -361,9 +347,9 @@ def collect_imap(campaign: "Campaign", password: str | None = None) -> "CollectR
                     store(campaign, path, received, origin=f"imap:{sender} uid={uidvalidity}/{msg.uid}",
                           result=result, display_name=att.filename, known=known)
             if not sheets:
-                _append_row(campaign.returns_dir / IMAP_OTHER, ("received_at", "sender", "subject", "uid"),
+                append_csv(campaign.returns_dir / IMAP_OTHER, ("received_at", "sender", "subject", "uid"),
                             [received.isoformat(timespec="seconds"), sender, msg.subject, msg.uid])
-            _append_row(campaign.returns_dir / IMAP_SEEN, ("uidvalidity", "uid", "sender", "received_at"),
+            append_csv(campaign.returns_dir / IMAP_SEEN, ("uidvalidity", "uid", "sender", "received_at"),
                         [uidvalidity, msg.uid, sender, received.isoformat(timespec="seconds")])
     return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -61,15 +62,21 @@ def read_log(campaign: "Campaign") -> list[LogEntry]:
                          int(r["bytes"])) for r in csv.DictReader(fh)]
 
 
-def _append_log(campaign: "Campaign", entry: LogEntry) -> None:
-    path = campaign.returns_dir / LOG_NAME
+def append_csv(path: Path, header: tuple[str, ...], row: list[object]) -> None:
+    """Append one row to a CSV log (writing its header first), synced to disk: logs are what re-runs trust."""
     new = not path.exists()
     with path.open("a", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         if new:
-            writer.writerow(LOG_FIELDS)
-        writer.writerow([entry.received_at.isoformat(timespec="seconds"), entry.file, entry.source,
-                         entry.sha256, entry.bytes])
+            writer.writerow(header)
+        writer.writerow(row)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _append_log(campaign: "Campaign", entry: LogEntry) -> None:
+    append_csv(campaign.returns_dir / LOG_NAME, LOG_FIELDS, [entry.received_at.isoformat(timespec="seconds"),
+                                                             entry.file, entry.source, entry.sha256, entry.bytes])
 
 
 def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
