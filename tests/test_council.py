@@ -138,3 +138,27 @@ def test_text_from_returns_never_becomes_a_formula(campaign, filled_return):
     assert all(c.data_type == "s" for c in cells)
     assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.hyperlink]
     assert [r["name"] for r in _csv(paths["registrations"])][1:] == hostile
+
+
+def test_long_sections_are_voted_unit_by_unit_with_flagged_people_listed(make_campaign, filled_return):
+    campaign = make_campaign(edit=lambda t: t.replace("council_list_limit = 1000", "council_list_limit = 3"))
+    vp = [collective("HTXSNV", "LDTT"), person("An", "HTXSNV", "LDTT"), person("Bình", "HTTNV", "LDTT"),
+          person("Chi", "HTXSNV", "LDTT")]
+    khtc = [collective("HTXSNV", "LDTT"), person("Dũng", "HTTNV", "LDTT"),
+            person("Dũng", "HTTNV", "LDTT")]  # the same person twice: the second line is flagged, so listed by name
+    result = consolidated(campaign, filled_return(campaign, "VP", vp), filled_return(campaign, "KHTC", khtc))
+    sheet = CalamineWorkbook.from_path(str(campaign.report(result)["council"])).get_sheet_by_name(
+        "Cá nhân").to_python()
+    start = next(n for n, r in enumerate(sheet) if str(r[0]).startswith("I. LAO ĐỘNG TIÊN TIẾN"))
+    assert sheet[start][0] == "I. LAO ĐỘNG TIÊN TIẾN (5)"
+    assert "Hội đồng xét danh sách của từng đơn vị" in sheet[start + 1][0]
+    khtc_name = "Phòng Kế hoạch - Tài chính - Tổng hợp"
+    lines = [r[:6] + r[9:11] for r in sheet[start + 2:start + 5]]
+    assert lines == [
+        [1, "Danh sách 3 cá nhân", "Văn phòng Sở", "HTTNV: 1, HTXSNV: 2", "Xét cả danh sách của đơn vị", "", "LDTT",
+         "đơn vị:VP"],
+        [2, "Danh sách 1 cá nhân", khtc_name, "HTTNV: 1", "Xét cả danh sách của đơn vị", "", "LDTT", "đơn vị:KHTC"],
+        [3, "Dũng", khtc_name, "Hoàn thành tốt nhiệm vụ", "", "TRUNG_TEN_TRONG_DON_VI", "LDTT",
+         f"{result.current('KHTC').entry.file}\tB. Cá nhân\t12"],
+    ]
+    assert str(sheet[start + 5][0]).startswith("II.")

@@ -241,11 +241,33 @@ def test_record_stores_what_the_council_passed(campaign, filled_return, store_ur
     wb.save(path)
     result = runner.invoke(cli, ["history", "record", str(campaign.root)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["? Cá nhân: Lê Văn Tám ghi \"??\": không hiểu kết quả, coi như chưa đạt",
-                                          "Đã ghi 3 dòng kết quả năm 2022."]
+    assert result.output.splitlines() == [
+        "? Cá nhân: Lê Văn Tám (Văn phòng Sở) ghi \"??\": không hiểu kết quả, coi như chưa đạt",
+        "Đã ghi 3 dòng kết quả năm 2022."]
     store = HistoryStore(store_url)
     stored = store.people("SỞ CÔNG THƯƠNG QUẢNG NGÃI")
     assert sorted(zip(stored["name"], stored["completion"], stored["honours"])) == sorted([
         ("Lê Văn Tám", "HTTNV", ""), ("Văn phòng Sở", "HTXSNV", ""), ("Võ Thị Hồng", "HTXSNV", "LDTT")])
     everything = runner.invoke(cli, ["history", "record", str(campaign.root), "--all-registered"])
     assert everything.output == "Đã ghi 3 dòng kết quả năm 2022 (thay 3 dòng đã ghi trước đó).\n"
+
+
+def test_record_applies_a_unit_list_passed_as_a_whole(make_campaign, filled_return, tmp_path, monkeypatch):
+    monkeypatch.setenv("THIDUA_HISTORY_URL", f"sqlite:///{tmp_path / 'lich-su.sqlite'}")
+    campaign = make_campaign(edit=lambda t: t.replace("council_list_limit = 1000", "council_list_limit = 2"))
+    consolidated(campaign, filled_return(campaign, "VP", [
+        collective("HTXSNV", "LDTT"), person("An", "HTXSNV", "LDTT"), person("Bình", "HTTNV", "LDTT"),
+        person("Chi", "HTTNV", "LDTT"), person("Dung", "HTNV", "LDTT")]))  # Dung: LDTT_MUC_DO_THAP, listed alone
+    runner = CliRunner()
+    assert runner.invoke(cli, ["report", str(campaign.root)]).exit_code == 0
+    path = campaign.reports_dir / "tong-hop-2022.xlsx"
+    wb = openpyxl.load_workbook(path)
+    lines = {row[1].value: row for row in wb["Cá nhân"].iter_rows() if row[9].value == "LDTT"}
+    assert sorted(lines) == ["Danh sách 3 cá nhân", "Dung"]
+    lines["Danh sách 3 cá nhân"][8].value = "Đạt"
+    wb.save(path)
+    result = runner.invoke(cli, ["history", "record", str(campaign.root)])
+    assert result.output == "Đã ghi 5 dòng kết quả năm 2022.\n"
+    stored = HistoryStore.for_campaign(campaign).people("SỞ CÔNG THƯƠNG QUẢNG NGÃI")
+    assert sorted(zip(stored["name"], stored["honours"])) == [
+        ("An", "LDTT"), ("Bình", "LDTT"), ("Chi", "LDTT"), ("Dung", ""), ("Văn phòng Sở", "")]

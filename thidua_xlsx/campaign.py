@@ -62,6 +62,7 @@ class Campaign:
     start: date
     deadline: date
     council_size: int
+    council_list_limit: int
     password: str
     rules: dict[str, float]
     mail: dict[str, object]
@@ -148,6 +149,7 @@ class Campaign:
             start=_date(head, "start", date(_year(head), 1, 1)),
             deadline=_date(head, "deadline"),
             council_size=_positive_int(head, "council_size", 11),
+            council_list_limit=_positive_int(head, "council_list_limit", 1000),
             password=str(data.get("form", {}).get("password", "")),
             rules=_rules(data.get("rules", {})),
             mail=dict(data.get("mail", {})),

@@ -75,13 +75,14 @@ def _reader_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _cache_key(campaign: "Campaign", sha256: str) -> Path:
+def _cache_names(campaign: "Campaign") -> Callable[[str], Path]:
+    """sha256 -> the parse cache file of those bytes, for this reader and this catalogue."""
     fingerprint = hashlib.sha256((_reader_fingerprint() + repr(campaign.catalogue)).encode()).hexdigest()[:12]
-    return campaign.root / ".cache" / "parsed" / f"{sha256}-{fingerprint}.pickle"
+    folder = campaign.root / ".cache" / "parsed"
+    return lambda sha256: folder / f"{sha256}-{fingerprint}.pickle"
 
 
-def _cached(campaign: "Campaign", entry: LogEntry) -> ParsedReturn | None:
-    cache = _cache_key(campaign, entry.sha256)
+def _cached(cache: Path, entry: LogEntry) -> ParsedReturn | None:
     if not cache.is_file():
         return None
     try:
@@ -94,8 +95,7 @@ def _cached(campaign: "Campaign", entry: LogEntry) -> ParsedReturn | None:
         dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
 
 
-def _store(campaign: "Campaign", parsed: ParsedReturn) -> None:
-    cache = _cache_key(campaign, parsed.sha256)
+def _store(cache: Path, parsed: ParsedReturn) -> None:
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
     with tmp.open("wb") as fh:
@@ -103,9 +103,12 @@ def _store(campaign: "Campaign", parsed: ParsedReturn) -> None:
     tmp.replace(cache)
 
 
-def _read(job: tuple[Path, Catalogue, str, str]) -> ParsedReturn:
-    path, catalogue, name, sha256 = job
-    return read_return(path, catalogue, name=name, sha256=sha256)
+def _read(job: tuple[Path, Path, Catalogue, str, str]) -> ParsedReturn:
+    """Read one return and keep it in the parse cache (in the worker, so that pickling is spread too)."""
+    cache, path, catalogue, name, sha256 = job
+    parsed = read_return(path, catalogue, name=name, sha256=sha256)
+    _store(cache, parsed)
+    return parsed
 
 
 def parse_entries(campaign: "Campaign", entries: list[LogEntry],
@@ -114,15 +117,16 @@ def parse_entries(campaign: "Campaign", entries: list[LogEntry],
     in a process pool of os.cpu_count() workers (serially when there are few)."""
     parsed: dict[int, ParsedReturn] = {}
     todo = []
+    cache_of = _cache_names(campaign)
     for n, entry in enumerate(entries):
-        hit = _cached(campaign, entry)
+        hit = _cached(cache_of(entry.sha256), entry)
         if hit is None:
             todo.append(n)
         else:
             parsed[n] = hit
     done = len(parsed)
-    jobs = [(campaign.returns_dir / entries[n].file, campaign.catalogue, entries[n].file, entries[n].sha256)
-            for n in todo]
+    jobs = [(cache_of(entries[n].sha256), campaign.returns_dir / entries[n].file, campaign.catalogue,
+             entries[n].file, entries[n].sha256) for n in todo]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers > 1:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
@@ -131,7 +135,6 @@ def parse_entries(campaign: "Campaign", entries: list[LogEntry],
         pool, results = None, map(_read, jobs)
     try:
         for n, result in zip(todo, results):
-            _store(campaign, result)
             parsed[n] = result
             done += 1
             if progress:

@@ -24,6 +24,7 @@ TITLE_ORDER = ("LDXS", "LDTT", "CSTD_TQ", "CSTD_TINH", "CSTD_CS")
 AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_GD_SO", "GK_SO_NGANH", "GK_UBND_TX",
                "GK_UBND_XA")
 UNKNOWN = "Không xác định"
+UNIT_SOURCE = "đơn vị:"  # the hidden source of a line that stands for a unit's whole list
 SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp" and used by every "Tỷ lệ (%)" formula
 
 
@@ -220,6 +221,8 @@ def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tupl
 
 def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind: str, sheet_name: str,
                 flagged: dict[tuple, list[str]]) -> None:
+    """One section per title/award. A section longer than council_list_limit is put to the council unit by unit
+    (one line per unit's list, voted as a whole) with every candidate who has a finding still listed by name."""
     ws = wb.add_worksheet(sheet_name)
     headings = ["TT", "Họ và tên" if kind != "tap_the" else "Tập thể", "Đơn vị", "Mức độ hoàn thành", "Ghi chú",
                 "Cần xem lại", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Mã", "Nguồn"]
@@ -230,31 +233,69 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
     head = row
     r = row + 1
     names = {u.code: u.name for u in campaign.units}
+    order = {u.code: n for n, u in enumerate(campaign.units)}
+    limit = campaign.council_list_limit
     for n, (code, title, part) in enumerate(_sections(campaign, kind, frame), 1):
         ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
         r += 1
-        if not part.empty:  # one array formula per section: the share of votes on the council size
-            votes = f"G{r + 1}:G{r + len(part)}"
-            ws.write_array_formula(r, 7, r + len(part) - 1, 7,
+        sources = list(zip(part["source_file"], part["source_sheet"], part["source_row"].astype(int).tolist()))
+        lists: list[tuple[str, int, str]] = []
+        if len(part) > limit:
+            own = [s in flagged for s in sources]
+            lists = _unit_lists(part[[not o for o in own]], order)
+            part, sources = part[own], [s for s, o in zip(sources, own) if o]
+            ws.merge_range(r, 0, r, last, f"Mục có hơn {limit} {KINDS[kind].lower()}: Hội đồng xét danh sách của "
+                                          f"từng đơn vị ({len(lists)} dòng); {len(part)} trường hợp có phát hiện "
+                                          "được liệt kê riêng. Danh sách từng người: registrations.csv.", st.label)
+            r += 1
+        lines = len(lists) + len(part)
+        if lines:  # one array formula per section: the share of votes on the council size
+            votes = f"G{r + 1}:G{r + lines}"
+            ws.write_array_formula(r, 7, r + lines - 1, 7,
                                    f"{{=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})}}", st.pct, "")
-        for k, rec in enumerate(part.itertuples(index=False), 1):
-            codes = flagged.get((rec.source_file, rec.source_sheet, int(rec.source_row)), [])
-            ws.write_number(r, 0, k, st.center)
-            ws.write_string(r, 1, rec.name, st.line)
-            ws.write_string(r, 2, names.get(rec.unit_code, UNKNOWN), st.line)
-            ws.write_string(r, 3, COMPLETION_LEVELS.get(rec.completion, ""), st.line)
-            ws.write_string(r, 4, rec.note, st.line)
-            ws.write_string(r, 5, ", ".join(codes), st.error if codes else st.line)
-            ws.write_blank(r, 6, None, st.input)
-            ws.write_blank(r, 8, None, st.input)
-            ws.write_string(r, 9, code)
-            ws.write_string(r, 10, f"{rec.source_file}\t{rec.source_sheet}\t{rec.source_row}")
+        k = 0
+        for k, (unit_code, count, levels) in enumerate(lists, 1):
+            _line(ws, st, r, k, f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
+                  "Xét cả danh sách của đơn vị", [], code, f"{UNIT_SOURCE}{unit_code}")
+            r += 1
+        columns = (part["name"], part["unit_code"], part["completion"], part["note"])
+        for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
+            _line(ws, st, r, k, name, names.get(unit_code, UNKNOWN), COMPLETION_LEVELS.get(completion, ""), note,
+                  flagged.get(source, []), code, "\t".join(map(str, source)))
             r += 1
     for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):
         ws.set_column(c, c, width)
     ws.set_column(9, 10, None, None, {"hidden": True})
     ws.freeze_panes(head + 1, 2)
     _page(ws, head, head, last)
+
+
+def _unit_lists(part: pd.DataFrame, order: dict[str, int]) -> list[tuple[str, int, str]]:
+    """(unit code, candidates, completion levels counted) per unit, in units.csv order (unknown last)."""
+    if part.empty:
+        return []
+    levels = part.groupby(["unit_code", "completion"]).size()
+    out: dict[str, list] = {}
+    for (unit_code, completion), count in levels.items():
+        entry = out.setdefault(unit_code, [0, []])
+        entry[0] += int(count)
+        entry[1].append(f"{completion or 'không ghi'}: {count}")
+    return sorted(((u, c, ", ".join(lv)) for u, (c, lv) in out.items()), key=lambda x: order.get(x[0], len(order)))
+
+
+def _line(ws, st: _Styles, r: int, k: int, name: str, unit: str, completion: str, note: str, codes: list[str],
+          code: str, source: str) -> None:
+    """One line to vote on: a candidate, or a unit's whole list; vote and result cells left to fill."""
+    ws.write_number(r, 0, k, st.center)
+    ws.write_string(r, 1, name, st.line)
+    ws.write_string(r, 2, unit, st.line)
+    ws.write_string(r, 3, completion, st.line)
+    ws.write_string(r, 4, note, st.line)
+    ws.write_string(r, 5, ", ".join(codes), st.error if codes else st.line)
+    ws.write_blank(r, 6, None, st.input)
+    ws.write_blank(r, 8, None, st.input)
+    ws.write_string(r, 9, code)
+    ws.write_string(r, 10, source)
 
 
 def _roman(n: int) -> str:

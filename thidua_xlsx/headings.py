@@ -171,13 +171,16 @@ def section_kind(label: str) -> str | None:
 _DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 
 
-def is_signature(label: str) -> bool:
-    """Lines of the signature block or the footer of a form ("Ngày 10 tháng 3 năm 2022", "TRƯỞNG PHÒNG"...)."""
-    key = folded(label) + " "
+def is_signature_key(key: str) -> bool:
+    """A folded line of the signature block or the footer of a form ("Ngày 10 tháng 3 năm 2022", "TRƯỞNG
+    PHÒNG"...)."""
+    key += " "
     return any(marker in key for marker in SIGNATURE_MARKERS) or bool(_DATE_LINE.search(key))
 
 
-def is_total(label: str) -> bool:
-    """The "Tổng cộng" row (or "Cộng", "Tổng số")."""
-    key = folded(label)
-    return key in ("tong cong", "cong", "tong", "tong so", "tong cong toan don vi") or key.startswith("tong cong")
+TOTAL_KEYS = frozenset({"tong cong", "cong", "tong", "tong so", "tong cong toan don vi"})
+
+
+def is_total_key(key: str) -> bool:
+    """A folded label of the "Tổng cộng" row (or "Cộng", "Tổng số")."""
+    return key in TOTAL_KEYS or key.startswith("tong cong")

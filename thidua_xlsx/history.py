@@ -277,6 +277,7 @@ def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
     results that could not be understood."""
     from python_calamine import CalamineWorkbook
 
+    from thidua_xlsx.council import UNIT_SOURCE
     from thidua_xlsx.report import report_paths
     from thidua_xlsx.store import HistoryError
     from thidua_xlsx.text import fold
@@ -290,6 +291,8 @@ def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
     where = {(r.source_file, r.source_sheet, str(r.source_row)): i for i, r in enumerate(frame.itertuples())}
     passed: dict[int, dict[str, str]] = {}
     unclear = []
+    listed: set[tuple] = set()  # (source, section code): decided one by one, never by a unit's whole list
+    blocks: list[tuple[str, str]] = []  # (unit code, section code) of the unit lists passed as a whole
     book = CalamineWorkbook.from_path(str(paths["council"]))
     for sheet in ("Tập thể", "Cá nhân", "Gia đình"):
         if sheet not in book.sheet_names:
@@ -297,24 +300,35 @@ def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
         for row in book.get_sheet_by_name(sheet).to_python():
             if len(row) < 11 or not row[10] or row[10] == "Nguồn":
                 continue
-            if not str(row[8]).strip():
-                continue
+            source, section = str(row[10]), str(row[9])
+            whole_unit = source.startswith(UNIT_SOURCE)
+            if not whole_unit:
+                listed.add((tuple(source.split("\t")), section))
             verdict = fold(str(row[8]))
-            if verdict in NOT_PASSED:
+            if not str(row[8]).strip() or verdict in NOT_PASSED:
                 continue
             if verdict not in PASSED:
-                unclear.append(f"{sheet}: {row[1]} ghi \"{row[8]}\"")
-                continue
-            source = tuple(str(row[10]).split("\t"))
-            code, _, value = str(row[9]).partition("=")
-            if source in where:
-                passed.setdefault(where[source], {})[code] = value or "1"
+                unclear.append(f"{sheet}: {row[1]} ({row[2]}) ghi \"{row[8]}\"")
+            elif whole_unit:
+                blocks.append((source[len(UNIT_SOURCE):], section))
+            elif tuple(source.split("\t")) in where:
+                code, _, value = section.partition("=")
+                passed.setdefault(where[tuple(source.split("\t"))], {})[code] = value or "1"
+    for unit_code, section in blocks:
+        code, _, value = section.partition("=")
+        if code not in frame.columns:
+            continue
+        chosen = frame[code].eq(value) if value else ~frame[code].isin(("", "0"))
+        for i in frame.index[frame["unit_code"].eq(unit_code) & chosen]:
+            key = (frame.at[i, "source_file"], frame.at[i, "source_sheet"], frame.at[i, "source_row"])
+            if (key, section) not in listed:
+                passed.setdefault(i, {})[code] = value or "1"
     result = frame.copy()
     for code in codes:
         result[code] = "0"
     for i, granted in passed.items():
         for code, value in granted.items():
-            result.loc[result.index[i], code] = value
+            result.at[i, code] = value
     return result, unclear
 
 

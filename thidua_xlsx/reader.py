@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,9 +11,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
 from thidua_xlsx.findings import Finding, finding
-from thidua_xlsx.headings import HeadingIndex, folded, is_signature, is_total, name_heading_kind, section_kind
+from thidua_xlsx.headings import HeadingIndex, folded, is_signature_key, is_total_key, name_heading_kind, section_kind
+from thidua_xlsx.returns import file_hash
 from thidua_xlsx.sources import Grid, Unreadable, open_grids
-from thidua_xlsx.text import clean, fix_legacy
+from thidua_xlsx.text import clean, fix_legacy, fold
 
 READER_VERSION = 1
 TICKS = frozenset({"x", "✓", "✔", "1", "v", "có", "co", "√", "☑", "yes", "true"})
@@ -56,15 +56,6 @@ class ParsedReturn:
         return sum(1 for r in self.rows if r.kind == kind)
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_return(path: Path, catalogue: Catalogue, name: str | None = None, sha256: str | None = None) -> ParsedReturn:
     """Read one return; never raises for bad input: unreadable files come back with a file-level finding."""
     shown = name or path.name
@@ -94,6 +85,9 @@ class _Reader:
         self.indexes = _indexes(catalogue)
         self.converted: dict[str, int] = {}
         self._legacy_cache: dict[str, str] = {}
+        self._ticks: dict[object, int | None] = {}
+        self._class_marks: dict[object, str | int | None] = {}
+        self._levels: dict[object, str | None] = {}
         self.tables = 0
         self.unread_sheets: list[tuple[str, int]] = []
 
@@ -226,6 +220,8 @@ class _Reader:
 
     def _read_rows(self, grid: Grid, kind: str, start: int, end: int, name_col: int,
                    columns: dict[int, tuple[str, str, str]], unknown: dict[int, str]) -> None:
+        """Classify each row (data, blank, Tổng cộng, signature) and read the data rows; the hot loop of a
+        consolidation, so each row costs a few dictionary lookups rather than per-cell parsing."""
         rows = grid.rows
         counted: dict[int, int] = {c: 0 for c in columns}
         declared: list[tuple[int, dict[int, object]]] = []
@@ -234,27 +230,28 @@ class _Reader:
         mark_cols = [c for c, (role, _, _) in columns.items() if role not in ("tt", "name", "note", "info")]
         tt_col = next((c for c, (role, _, _) in columns.items() if role == "tt"), None)
         plan = self._plan(kind, columns)
+        text = self.text
         for r in range(start, end):
             row = rows[r]
             width = len(row)
-            cells = {c: (row[c] if c < width else "") for c in columns}
-            label = self.text(cells.get(name_col, ""))
-            tt = cells.get(tt_col, "") if tt_col is not None else ""
-            if is_total(label) or (isinstance(tt, str) and is_total(tt)):
-                declared.append((r, cells))
+            label = text(row[name_col]) if name_col < width else ""
+            key = fold(label) if label else ""  # names are unique: not worth the folded() cache
+            tt = row[tt_col] if tt_col is not None and tt_col < width else ""
+            if is_total_key(key) or (isinstance(tt, str) and tt and is_total_key(folded(tt))):
+                declared.append((r, {c: (row[c] if c < width else "") for c in columns}))
                 after_total = True
                 continue
-            marked = any(cells[c] != "" and cells[c] is not None for c in mark_cols)
-            if not marked and is_signature(label):
+            marked = any(c < width and row[c] != "" and row[c] is not None for c in mark_cols)
+            if not marked and key and is_signature_key(key):
                 break
-            if not label and any(isinstance(v, str) and v.strip() and is_signature(self.text(v)) for v in row):
+            if not label and any(isinstance(v, str) and v.strip() and is_signature_key(folded(text(v))) for v in row):
                 break
             for c in unknown_cells:
                 if c < width and row[c] not in ("", None):
                     unknown_cells[c] += 1
             if not marked and (not label or after_total):
                 continue  # blank lines; after Tổng cộng only rows with marks are registrations
-            self._read_row(grid, kind, r, label, cells, plan, counted)
+            self._read_row(grid, kind, r, label, row, plan, counted)
         for c, count in unknown_cells.items():
             if count:
                 self.parsed.findings.append(finding("COT_KHONG_NHAN_DANG", kind=kind, source_file=self.parsed.file,
@@ -266,12 +263,31 @@ class _Reader:
         """Per column, once per table: (column, role, code, class fixed by the heading, is a class item, label)."""
         plan = []
         for c, (role, code, label) in columns.items():
+            if role in ("tt", "name", "info"):
+                continue
             base, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
             is_class = role == "item" and not fixed and self.indexes[kind].item_kinds.get(base) == "class"
             plan.append((c, role, base, fixed, is_class, label))
         return plan
 
-    def _read_row(self, grid: Grid, kind: str, r: int, name: str, cells: dict, plan: list[tuple],
+    def _mark(self, value: object, is_class: bool) -> object:
+        """A tick or class cell's value, memoised per distinct cell value (returns repeat a handful of marks)."""
+        cache = self._class_marks if is_class else self._ticks
+        try:
+            return cache[value]
+        except KeyError:
+            parsed = cache[value] = _class_value(value) if is_class else _tick(value)
+            return parsed
+
+    def _completion(self, value: object) -> str | None:
+        """A completion cell's level code, memoised per distinct cell value."""
+        try:
+            return self._levels[value]
+        except KeyError:
+            level = self._levels[value] = _level(self.text(value))
+            return level
+
+    def _read_row(self, grid: Grid, kind: str, r: int, name: str, row: list, plan: list[tuple],
                   counted: dict[int, int]) -> None:
         def where() -> dict:
             return {"kind": kind, "name": name, "source_file": self.parsed.file, "source_sheet": grid.name,
@@ -280,19 +296,20 @@ class _Reader:
         items: dict[str, object] = {}
         levels: list[str] = []
         completion = note = type_ = ""
+        width = len(row)
         for c, role, code, fixed, is_class, label in plan:
-            value = cells[c]
+            value = row[c] if c < width else None
             if value == "" or value is None:
                 continue  # blank: not registered (the frame fills 0)
-            if role in ("item", "level"):
-                parsed = _class_value(value) if is_class else _tick(value)
+            if role == "item" or role == "level":
+                parsed = self._mark(value, is_class)
                 if fixed and parsed == 1:
                     parsed = fixed
                 if parsed is None:
                     self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
                                                         value=self.text(value), **where()))
                     continue
-                if parsed in (0, "0"):
+                if parsed == 0:
                     continue
                 counted[c] += 1
                 if role == "level":
@@ -300,7 +317,7 @@ class _Reader:
                 else:
                     items[code] = parsed
             elif role == "completion":
-                completion = _level(self.text(value))
+                completion = self._completion(value)
                 if completion is None:
                     self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
                                                         value=self.text(value), **where()))

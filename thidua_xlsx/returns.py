@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
-import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
-
-from thidua_xlsx.reader import file_hash
 
 if TYPE_CHECKING:
     from thidua_xlsx.campaign import Campaign
@@ -62,8 +61,29 @@ def read_log(campaign: "Campaign") -> list[LogEntry]:
                          int(r["bytes"])) for r in csv.DictReader(fh)]
 
 
-def append_csv(path: Path, header: tuple[str, ...], row: list[object]) -> None:
-    """Append one row to a CSV log (writing its header first), synced to disk: logs are what re-runs trust."""
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str]:
+    """Copy a file to a hidden temporary name in folder, hashing it on the way: its bytes are read once."""
+    h = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            h.update(chunk)
+            dst.write(chunk)
+    return Path(tmp), h.hexdigest()
+
+
+def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: bool = True) -> None:
+    """Append one row to a CSV log (writing its header first), flushed, and synced to disk unless the caller
+    syncs a batch itself: logs are what re-runs trust."""
     new = not path.exists()
     with path.open("a", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
@@ -71,12 +91,14 @@ def append_csv(path: Path, header: tuple[str, ...], row: list[object]) -> None:
             writer.writerow(header)
         writer.writerow(row)
         fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            os.fsync(fh.fileno())
 
 
-def _append_log(campaign: "Campaign", entry: LogEntry) -> None:
-    append_csv(campaign.returns_dir / LOG_NAME, LOG_FIELDS, [entry.received_at.isoformat(timespec="seconds"),
-                                                             entry.file, entry.source, entry.sha256, entry.bytes])
+def _sync(path: Path) -> None:
+    if path.exists():
+        with path.open("rb") as fh:
+            os.fsync(fh.fileno())
 
 
 def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
@@ -102,18 +124,20 @@ def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
 
 def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str | None = None,
           result: CollectResult | None = None, display_name: str | None = None,
-          known: dict[str, str] | None = None) -> LogEntry | None:
+          known: dict[str, str] | None = None, sync: bool = True) -> LogEntry | None:
     """Copy one file into returns/ under a new name and log it; None when the same content is already there.
 
     known maps the SHA-256 of every logged file to its name; pass it when storing many files (it is updated).
+    sync=False leaves syncing the log to the caller, once for a batch.
     """
     result = result or CollectResult()
-    sha = file_hash(source)
+    campaign.returns_dir.mkdir(parents=True, exist_ok=True)
+    tmp, sha = _copy_hashed(source, campaign.returns_dir)
     known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
     if sha in known:
+        tmp.unlink()
         result.duplicates.append((origin or str(source), known[sha]))
         return None
-    campaign.returns_dir.mkdir(parents=True, exist_ok=True)
     stamp = received_at.strftime("%Y%m%d-%H%M%S")
     name = f"{stamp}_{sha[:8]}_{safe_name(display_name or source.name)}"
     target = campaign.returns_dir / name
@@ -121,11 +145,11 @@ def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str
     while target.exists():  # never overwrite, even a file that is not in the log
         n += 1
         target = campaign.returns_dir / f"{stamp}_{sha[:8]}_{n}_{safe_name(display_name or source.name)}"
-    tmp = target.with_name("." + target.name + ".tmp")
-    shutil.copyfile(source, tmp)
     tmp.rename(target)
     entry = LogEntry(received_at, target.name, origin or str(source.resolve()), sha, target.stat().st_size)
-    _append_log(campaign, entry)
+    append_csv(campaign.returns_dir / LOG_NAME, LOG_FIELDS, [entry.received_at.isoformat(timespec="seconds"),
+                                                             entry.file, entry.source, entry.sha256, entry.bytes],
+               sync=sync)
     known[sha] = entry.file
     result.added.append(entry)
     return entry
@@ -140,6 +164,9 @@ def collect(campaign: "Campaign", paths: list[Path], received_at: datetime | Non
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
     known = {e.sha256: e.file for e in read_log(campaign)}
-    for path in _expand(paths, result):
-        store(campaign, path, when, result=result, known=known)
+    try:
+        for path in _expand(paths, result):
+            store(campaign, path, when, result=result, known=known, sync=False)
+    finally:
+        _sync(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed as it was logged
     return result
