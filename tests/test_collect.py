@@ -68,6 +68,7 @@ def test_safe_names_stay_inside_returns(name, safe):
 
 def test_report_reads_each_return_once_and_again_only_when_the_reader_changes(campaign, filled_return,
                                                                                monkeypatch):
+    import thidua_xlsx.cache as cache
     import thidua_xlsx.consolidate as consolidate
 
     campaign.collect([filled_return(campaign, "VP", [collective()])])
@@ -77,5 +78,9 @@ def test_report_reads_each_return_once_and_again_only_when_the_reader_changes(ca
     campaign.consolidate()
     campaign.consolidate()
     assert len(calls) == 1, "the second consolidation uses the parse cache"
-    monkeypatch.setattr(consolidate, "_reader_fingerprint", lambda: "a newer reader")
+    monkeypatch.setattr(cache, "reader_fingerprint", lambda: "a newer reader")
     assert len(campaign.consolidate().frame) == 1 and len(calls) == 2
+    (campaign.root / ".cache" / "parsed.sqlite").write_bytes(b"damaged: not a database")
+    assert len(campaign.consolidate().frame) == 1 and len(calls) == 3, "a damaged cache is read past"
+    campaign.consolidate()
+    assert len(calls) == 3, "and rebuilt"

@@ -12,6 +12,7 @@ from thidua_xlsx.text import (
     clean,
     fix_legacy,
     fold,
+    fold_many,
     is_vietnamese_word,
     name_key,
     tcvn3_to_unicode,
@@ -87,3 +88,10 @@ def test_words_and_keys():
     assert name_key("Lê Văn Tín") != name_key("Lê Văn Tin")
     nfd = unicodedata.normalize("NFD", "Nguyễn  Văn   Hùng ")
     assert clean(nfd) == "Nguyễn Văn Hùng" and unicodedata.is_normalized("NFC", clean(nfd))
+
+
+def test_folding_a_column_at_once_equals_folding_each_cell():
+    cells = ["Phòng KH-TC", "  NGUYỄN  Văn An ", "", "Đỗ Thị Hoà.", "Tổng cộng:", "dòng một\ndòng hai", "İ"]
+    assert fold_many(cells) == [fold(c) for c in cells]
+    assert fold_many(cells[:5]) == [fold(c) for c in cells[:5]]
+    assert fold_many([]) == []

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
+from thidua_xlsx.cache import ParseCache
 from thidua_xlsx.catalogue import Catalogue
 from thidua_xlsx.findings import Finding, Report, finding
-from thidua_xlsx.reader import READER_VERSION, ParsedReturn, read_return
+from thidua_xlsx.reader import ParsedReturn, read_return
 from thidua_xlsx.returns import LogEntry, read_log
 from thidua_xlsx.text import fold
 
@@ -64,84 +63,59 @@ def registration_columns(campaign: "Campaign") -> list[str]:
     return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
 
 
-@lru_cache(maxsize=1)
-def _reader_fingerprint() -> str:
-    """The reader's version and source: any change to how returns are read invalidates the parse cache."""
-    from thidua_xlsx import headings, reader, sources, text
-
-    digest = hashlib.sha256(str(READER_VERSION).encode())
-    for module in (reader, headings, sources, text):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
+def _read(job: tuple[Path, Catalogue, str, str]) -> bytes:
+    """Read one return, pickled (the form both the parse cache and the pipe from a worker take)."""
+    path, catalogue, name, sha256 = job
+    return pickle.dumps(read_return(path, catalogue, name=name, sha256=sha256), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _cache_names(campaign: "Campaign") -> Callable[[str], Path]:
-    """sha256 -> the parse cache file of those bytes, for this reader and this catalogue."""
-    fingerprint = hashlib.sha256((_reader_fingerprint() + repr(campaign.catalogue)).encode()).hexdigest()[:12]
-    folder = campaign.root / ".cache" / "parsed"
-    return lambda sha256: folder / f"{sha256}-{fingerprint}.pickle"
-
-
-def _cached(cache: Path, entry: LogEntry) -> ParsedReturn | None:
-    if not cache.is_file():
-        return None
+def _loads(data: bytes, entry: LogEntry) -> ParsedReturn | None:
+    """A parsed return from its pickled bytes, under the name this copy was collected as."""
     try:
-        with cache.open("rb") as fh:
-            parsed = pickle.load(fh)
+        parsed = pickle.loads(data)
     except Exception:  # a damaged cache entry is simply read again
-        cache.unlink(missing_ok=True)
         return None
+    if parsed.file == entry.file:
+        return parsed
     return dataclasses.replace(parsed, file=entry.file, findings=[
         dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
-
-
-def _store(cache: Path, parsed: ParsedReturn) -> None:
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cache)
-
-
-def _read(job: tuple[Path, Path, Catalogue, str, str]) -> ParsedReturn:
-    """Read one return and keep it in the parse cache (in the worker, so that pickling is spread too)."""
-    cache, path, catalogue, name, sha256 = job
-    parsed = read_return(path, catalogue, name=name, sha256=sha256)
-    _store(cache, parsed)
-    return parsed
 
 
 def parse_entries(campaign: "Campaign", entries: list[LogEntry],
                   progress: Callable[[int, int], None] | None = None) -> list[ParsedReturn]:
     """Read the logged returns: from the parse cache when the same bytes were read by the same reader, the rest
     in a process pool of os.cpu_count() workers (serially when there are few)."""
+    cache = ParseCache.for_campaign(campaign)
+    hits = cache.get({e.sha256 for e in entries})
     parsed: dict[int, ParsedReturn] = {}
     todo = []
-    cache_of = _cache_names(campaign)
     for n, entry in enumerate(entries):
-        hit = _cached(cache_of(entry.sha256), entry)
+        hit = _loads(hits[entry.sha256], entry) if entry.sha256 in hits else None
         if hit is None:
             todo.append(n)
         else:
             parsed[n] = hit
     done = len(parsed)
-    jobs = [(cache_of(entries[n].sha256), campaign.returns_dir / entries[n].file, campaign.catalogue,
-             entries[n].file, entries[n].sha256) for n in todo]
+    jobs = [(campaign.returns_dir / entries[n].file, campaign.catalogue, entries[n].file, entries[n].sha256)
+            for n in todo]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers > 1:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         results = pool.map(_read, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     else:
         pool, results = None, map(_read, jobs)
+    fresh: list[tuple[str, bytes]] = []
     try:
-        for n, result in zip(todo, results):
-            parsed[n] = result
+        for n, data in zip(todo, results):
+            fresh.append((entries[n].sha256, data))
+            parsed[n] = pickle.loads(data)
             done += 1
             if progress:
                 progress(done, len(entries))
     finally:
         if pool:
             pool.shutdown()
+        cache.put(fresh)
     return [parsed[n] for n in range(len(entries))]
 
 
@@ -179,7 +153,7 @@ def identify(campaign: "Campaign", parsed: ParsedReturn, original_name: str, sen
         code = _match(campaign, line, whole=False)
         if code:
             return code, "tiêu đề"
-    own = next((r.name for r in parsed.rows if r.kind == "tap_the" and r.name), "")
+    own = parsed.rows.first_name("tap_the")
     code = _match(campaign, own, whole=True) if own else None
     if code:
         return code, "dòng tập thể"
@@ -222,7 +196,7 @@ def _at(moment: datetime) -> str:
 def _choose_current(campaign: "Campaign", infos: list[ReturnInfo], report: Report) -> None:
     by_unit: dict[str, list[ReturnInfo]] = {}
     for info in infos:
-        usable = info.parsed.readable and bool(info.parsed.rows or not _file_error(info.parsed))
+        usable = info.parsed.readable and bool(len(info.parsed.rows) or not _file_error(info.parsed))
         if not usable:
             report.extend(_with_unit(info.parsed.findings, info.unit_code))
         elif not info.unit_code:
@@ -261,22 +235,25 @@ def _with_unit(findings: list[Finding], unit_code: str) -> list[Finding]:
 
 
 def _frame(campaign: "Campaign", current: list[ReturnInfo]) -> pd.DataFrame:
-    """The registrations frame, built column by column from plain lists (no per-row pandas objects)."""
+    """The registrations frame, built column by column by joining each return's column lists."""
     codes = campaign.catalogue.codes
     class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
-    rows = [row for info in current for row in info.parsed.rows]
-    units = [info.unit_code for info in current for _ in info.parsed.rows]
-    files = [info.entry.file for info in current for _ in info.parsed.rows]
+    parts = [info.parsed.rows for info in current]
+
+    def joined(name: str) -> list:
+        return [v for rows in parts for v in getattr(rows, name)]
+
     data: dict[str, object] = {
-        "unit_code": units, "kind": [r.kind for r in rows], "name": [r.name for r in rows],
-        "completion": [r.completion for r in rows]}
+        "unit_code": [info.unit_code for info in current for _ in range(len(info.parsed.rows))],
+        "kind": joined("kind"), "name": joined("name"), "completion": joined("completion")}
     for code in codes:
-        values = [r.items.get(code, 0) for r in rows]
+        values = [v for rows in parts for v in rows.items.get(code, [0] * len(rows))]
         data[code] = [str(v) for v in values] if code in class_codes else pd.array(values, dtype="int64")
-    data.update({"note": [r.note for r in rows], "source_file": files, "source_sheet": [r.sheet for r in rows],
-                 "source_row": pd.array([r.row for r in rows], dtype="int64")})
+    data.update({"note": joined("note"),
+                 "source_file": [info.entry.file for info in current for _ in range(len(info.parsed.rows))],
+                 "source_sheet": joined("sheet"), "source_row": pd.array(joined("row"), dtype="int64")})
     if campaign.catalogue.has_types:
-        data["collective_type"] = [r.type for r in rows]
+        data["collective_type"] = joined("type")
     frame = pd.DataFrame(data, columns=registration_columns(campaign))
     text = [c for c in frame.columns if c not in codes and c != "source_row"] + sorted(class_codes)
     frame[text] = frame[text].astype(str)  # also gives an empty frame text columns

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -14,9 +16,12 @@ from thidua_xlsx.findings import Finding, finding
 from thidua_xlsx.headings import HeadingIndex, folded, is_signature_key, is_total_key, name_heading_kind, section_kind
 from thidua_xlsx.returns import file_hash
 from thidua_xlsx.sources import Grid, Unreadable, open_grids
-from thidua_xlsx.text import clean, fix_legacy, fold
+from thidua_xlsx.text import clean, fix_legacy, fold_many, has_legacy_words
 
-READER_VERSION = 1
+READER_VERSION = 2
+_SEP = "\n\x00\n"  # joins a column's cells: whitespace on both sides, so no word or mark spans two cells
+_SPACES = re.compile(r"\s+")
+_UNSEEN = object()
 TICKS = frozenset({"x", "✓", "✔", "1", "v", "có", "co", "√", "☑", "yes", "true"})
 BLANKS = frozenset({"", "0", "không", "khong", "false"})
 CLASSES = {"nhat": "Nhất", "hang nhat": "Nhất", "i": "Nhất", "hang i": "Nhất",
@@ -25,18 +30,31 @@ CLASSES = {"nhat": "Nhất", "hang nhat": "Nhất", "i": "Nhất", "hang i": "Nh
 UNIT_LINE_PREFIXES = ("phong don vi", "don vi", "co quan don vi", "ten don vi", "phong", "co quan")
 
 
-@dataclass(slots=True)
-class Row:
-    """One registrant as read: kind, name, completion code, item values (1/0 or class) and where it stood."""
+@dataclass
+class Rows:
+    """The registrants of one return, column by column (cheap to pickle and to turn into a frame): kind, sheet,
+    Excel row, name, completion code, note, collective type, and per item code its values (1/0 or a class)."""
 
-    kind: str
-    sheet: str
-    row: int
-    name: str
-    completion: str
-    items: dict[str, object]
-    note: str = ""
-    type: str = ""
+    codes: tuple[str, ...] = ()
+    kind: list[str] = field(default_factory=list)
+    sheet: list[str] = field(default_factory=list)
+    row: list[int] = field(default_factory=list)
+    name: list[str] = field(default_factory=list)
+    completion: list[str] = field(default_factory=list)
+    note: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    items: dict[str, list] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def count(self, kind: str) -> int:
+        """How many rows of one kind."""
+        return self.kind.count(kind)
+
+    def first_name(self, kind: str) -> str:
+        """The first non-empty name of a kind (a collective return's own line), or ""."""
+        return next((n for k, n in zip(self.kind, self.name) if k == kind and n), "")
 
 
 @dataclass
@@ -45,7 +63,7 @@ class ParsedReturn:
 
     file: str
     sha256: str
-    rows: list[Row] = field(default_factory=list)
+    rows: Rows = field(default_factory=Rows)
     meta: dict[str, str] = field(default_factory=dict)
     unit_lines: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -53,7 +71,7 @@ class ParsedReturn:
 
     def rows_of(self, kind: str) -> int:
         """How many rows of one kind the return holds."""
-        return sum(1 for r in self.rows if r.kind == kind)
+        return self.rows.count(kind)
 
 
 def read_return(path: Path, catalogue: Catalogue, name: str | None = None, sha256: str | None = None) -> ParsedReturn:
@@ -80,6 +98,7 @@ def _indexes(catalogue: Catalogue) -> dict[str, HeadingIndex]:
 
 class _Reader:
     def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
+        parsed.rows = Rows(catalogue.codes, items={code: [] for code in catalogue.codes})
         self.parsed = parsed
         self.catalogue = catalogue
         self.indexes = _indexes(catalogue)
@@ -109,6 +128,19 @@ class _Reader:
             self.converted[encoding] = self.converted.get(encoding, 0) + 1
         self._legacy_cache[value] = result
         return result
+
+    def texts(self, values: list) -> list[str]:
+        """text() of a whole column: one NFC pass and one legacy check over the joined cells when they are all
+        good Unicode (the usual case); cell by cell otherwise."""
+        strings = [v for v in values if isinstance(v, str) and v]
+        joined = _SEP.join(strings)
+        if "\x00" in joined.replace(_SEP, "") or not strings:
+            return [self.text(v) for v in values]
+        nfc = unicodedata.normalize("NFC", joined)
+        if has_legacy_words(nfc):
+            return [self.text(v) for v in values]
+        cleaned = iter(_SPACES.sub(" ", nfc).split("\x00"))
+        return [next(cleaned).strip() if isinstance(v, str) and v else self.text(v) for v in values]
 
     # --- whole book -------------------------------------------------------------------------------------
     def read(self, grids: list[Grid]) -> None:
@@ -220,55 +252,53 @@ class _Reader:
 
     def _read_rows(self, grid: Grid, kind: str, start: int, end: int, name_col: int,
                    columns: dict[int, tuple[str, str, str]], unknown: dict[int, str]) -> None:
-        """Classify each row (data, blank, Tổng cộng, signature) and read the data rows; the hot loop of a
-        consolidation, so each row costs a few dictionary lookups rather than per-cell parsing."""
-        rows = grid.rows
-        counted: dict[int, int] = {c: 0 for c in columns}
-        declared: list[tuple[int, dict[int, object]]] = []
+        """Classify each row (data, blank, Tổng cộng, signature), then read the data rows column by column:
+        the hot loop of a consolidation, so names are cleaned and folded a column at a time."""
+        seg = grid.rows[start:end]
+        width = [len(row) for row in seg]
+        wide = max([max(columns, default=0) + 1, *width])
+        by_column = list(zip(*(row + [None] * (wide - len(row)) if len(row) < wide else row for row in seg))) \
+            or [()] * wide  # the table transposed once: every column below is a slice of it
+
+        def column(c: int, rows: list[int]) -> list:
+            cells = by_column[c]
+            return [cells[i] for i in rows]
+
+        labels = self.texts(list(by_column[name_col]))
+        keys = fold_many(labels)
+        tt_col = next((c for c, (role, _, _) in columns.items() if role == "tt"), None)
+        tts = by_column[tt_col] if tt_col is not None else [None] * len(seg)
+        marks = [by_column[c] for c, (role, _, _) in columns.items() if role not in ("tt", "name", "note", "info")]
+        marked = [any(v is not None and v != "" for v in cells) for cells in zip(*marks)] if marks \
+            else [False] * len(seg)
+        declared: list[int] = []
+        data: list[int] = []
         unknown_cells = {c: 0 for c in unknown}
         after_total = False
-        mark_cols = [c for c, (role, _, _) in columns.items() if role not in ("tt", "name", "note", "info")]
-        tt_col = next((c for c, (role, _, _) in columns.items() if role == "tt"), None)
-        plan = self._plan(kind, columns)
-        text = self.text
-        for r in range(start, end):
-            row = rows[r]
-            width = len(row)
-            label = text(row[name_col]) if name_col < width else ""
-            key = fold(label) if label else ""  # names are unique: not worth the folded() cache
-            tt = row[tt_col] if tt_col is not None and tt_col < width else ""
+        for i, key in enumerate(keys):
+            tt = tts[i]
             if is_total_key(key) or (isinstance(tt, str) and tt and is_total_key(folded(tt))):
-                declared.append((r, {c: (row[c] if c < width else "") for c in columns}))
+                declared.append(i)
                 after_total = True
                 continue
-            marked = any(c < width and row[c] != "" and row[c] is not None for c in mark_cols)
-            if not marked and key and is_signature_key(key):
+            if not marked[i] and key and is_signature_key(key):
                 break
-            if not label and any(isinstance(v, str) and v.strip() and is_signature_key(folded(text(v))) for v in row):
+            if not labels[i] and any(isinstance(v, str) and v.strip() and is_signature_key(folded(self.text(v)))
+                                     for v in seg[i]):
                 break
             for c in unknown_cells:
-                if c < width and row[c] not in ("", None):
+                if c < width[i] and seg[i][c] not in ("", None):
                     unknown_cells[c] += 1
-            if not marked and (not label or after_total):
-                continue  # blank lines; after Tổng cộng only rows with marks are registrations
-            self._read_row(grid, kind, r, label, row, plan, counted)
+            if marked[i] or (labels[i] and not after_total):
+                data.append(i)  # blank lines skipped; after Tổng cộng only rows with marks are registrations
+        counted = self._read_data(grid, kind, start, data, [labels[i] for i in data], columns, column)
         for c, count in unknown_cells.items():
             if count:
                 self.parsed.findings.append(finding("COT_KHONG_NHAN_DANG", kind=kind, source_file=self.parsed.file,
                                                     source_sheet=grid.name, column=unknown[c], cells=count))
-        for r, cells in declared:
-            self._check_totals(grid, kind, r, cells, columns, counted)
-
-    def _plan(self, kind: str, columns: dict[int, tuple[str, str, str]]) -> list[tuple]:
-        """Per column, once per table: (column, role, code, class fixed by the heading, is a class item, label)."""
-        plan = []
-        for c, (role, code, label) in columns.items():
-            if role in ("tt", "name", "info"):
-                continue
-            base, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
-            is_class = role == "item" and not fixed and self.indexes[kind].item_kinds.get(base) == "class"
-            plan.append((c, role, base, fixed, is_class, label))
-        return plan
+        for i in declared:
+            cells = {c: (seg[i][c] if c < width[i] else "") for c in columns}
+            self._check_totals(grid, kind, start + i, cells, columns, counted)
 
     def _mark(self, value: object, is_class: bool) -> object:
         """A tick or class cell's value, memoised per distinct cell value (returns repeat a handful of marks)."""
@@ -280,61 +310,93 @@ class _Reader:
             return parsed
 
     def _completion(self, value: object) -> str | None:
-        """A completion cell's level code, memoised per distinct cell value."""
+        """A completion cell's level code ("" when blank), memoised per distinct cell value."""
+        if value is None or value == "":
+            return ""
         try:
             return self._levels[value]
         except KeyError:
             level = self._levels[value] = _level(self.text(value))
             return level
 
-    def _read_row(self, grid: Grid, kind: str, r: int, name: str, row: list, plan: list[tuple],
-                  counted: dict[int, int]) -> None:
-        def where() -> dict:
-            return {"kind": kind, "name": name, "source_file": self.parsed.file, "source_sheet": grid.name,
-                    "source_row": r + 1}
+    def _read_data(self, grid: Grid, kind: str, start: int, data: list[int], names: list[str],
+                   columns: dict[int, tuple[str, str, str]],
+                   column: Callable[[int, list[int]], list]) -> dict[int, int]:
+        """Append the data rows to the return's columns; returns the count of marks per column (for Tổng cộng).
+        Findings of the table come out in row then column order, as a reader of the sheet meets them."""
+        n = len(data)
+        excel_rows = [start + i + 1 for i in data]
+        found: list[tuple[int, int, Finding]] = []
+        counted: dict[int, int] = {c: 0 for c in columns}
 
-        items: dict[str, object] = {}
-        levels: list[str] = []
-        completion = note = type_ = ""
-        width = len(row)
-        for c, role, code, fixed, is_class, label in plan:
-            value = row[c] if c < width else None
-            if value == "" or value is None:
-                continue  # blank: not registered (the frame fills 0)
-            if role == "item" or role == "level":
-                parsed = self._mark(value, is_class)
-                if fixed and parsed == 1:
-                    parsed = fixed
-                if parsed is None:
-                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
-                                                        value=self.text(value), **where()))
-                    continue
-                if parsed == 0:
-                    continue
-                counted[c] += 1
-                if role == "level":
-                    levels.append(code)
-                else:
-                    items[code] = parsed
-            elif role == "completion":
-                completion = self._completion(value)
-                if completion is None:
-                    self.parsed.findings.append(finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(r, c), column=label,
-                                                        value=self.text(value), **where()))
-                    completion = ""
-                else:
-                    counted[c] += 1
-            elif role == "note":
-                note = self.text(value)
+        def where(j: int) -> dict:
+            return {"kind": kind, "name": names[j], "source_file": self.parsed.file, "source_sheet": grid.name,
+                    "source_row": excel_rows[j]}
+
+        def unclear(j: int, c: int, label: str, value: object) -> None:
+            found.append((j, c, finding("GIA_TRI_KHONG_RO", cell=xl_rowcol_to_cell(excel_rows[j] - 1, c),
+                                        column=label, value=self.text(value), **where(j))))
+
+        items: dict[str, list] = {}
+        levels: list[tuple[str, list]] = []
+        completion = [""] * n
+        note = [""] * n
+        type_ = [""] * n
+        for c, (role, code, label) in columns.items():
+            if role in ("tt", "name", "info"):
+                continue
+            values = column(c, data)
+            if role == "note":
+                note = self.texts(values)
             elif role == "type":
-                type_ = self.text(value)
-        if len(levels) > 1:
-            self.parsed.findings.append(finding("HOAN_THANH_KEP", levels=", ".join(levels), **where()))
-        elif levels:
-            completion = completion or levels[0]
-        if not name:
-            self.parsed.findings.append(finding("THIEU_TEN", **where()))
-        self.parsed.rows.append(Row(kind, grid.name, r + 1, name, completion, items, note, type_))
+                type_ = self.texts(values)
+            elif role == "completion":
+                completion = [self._completion(v) for v in values]
+                counted[c] = sum(1 for v, level in zip(values, completion) if level is not None and v not in ("", None))
+                for j in (j for j, level in enumerate(completion) if level is None):
+                    unclear(j, c, label, values[j])
+                    completion[j] = ""
+            else:
+                base, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
+                is_class = role == "item" and not fixed and self.indexes[kind].item_kinds.get(base) == "class"
+                known = (self._class_marks if is_class else self._ticks).get
+                marks = [known(v, _UNSEEN) for v in values]
+                if _UNSEEN in marks:
+                    marks = [self._mark(v, is_class) for v in values]
+                if None in marks:
+                    for j in (j for j, m in enumerate(marks) if m is None):
+                        unclear(j, c, label, values[j])
+                        marks[j] = 0
+                if fixed:
+                    marks = [fixed if m == 1 else m for m in marks]
+                counted[c] = n - marks.count(0)
+                if role == "level":
+                    levels.append((base, marks))
+                elif base in items:  # two columns for one item (a class per column): the later mark wins
+                    items[base] = [m if m != 0 else old for old, m in zip(items[base], marks)]
+                else:
+                    items[base] = marks
+        if levels:
+            ticked = [[code for code, marks in levels if marks[j] != 0] for j in range(n)]
+            for j, codes in enumerate(ticked):
+                if len(codes) > 1:
+                    found.append((j, 1 << 20, finding("HOAN_THANH_KEP", levels=", ".join(codes), **where(j))))
+                elif codes and not completion[j]:
+                    completion[j] = codes[0]
+        for j in (j for j, name in enumerate(names) if not name):
+            found.append((j, 1 << 21, finding("THIEU_TEN", **where(j))))
+        self.parsed.findings.extend(f for _, _, f in sorted(found, key=lambda x: x[:2]))
+        rows = self.parsed.rows
+        rows.kind.extend([kind] * n)
+        rows.sheet.extend([grid.name] * n)
+        rows.row.extend(excel_rows)
+        rows.name.extend(names)
+        rows.completion.extend(completion)
+        rows.note.extend(note)
+        rows.type.extend(type_)
+        for code, values in rows.items.items():
+            values.extend(items.get(code, [0] * n))
+        return counted
 
     def _check_totals(self, grid: Grid, kind: str, r: int, cells: dict, columns: dict,
                       counted: dict[int, int]) -> None:

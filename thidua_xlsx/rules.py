@@ -10,7 +10,7 @@ import pandas as pd
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS
 from thidua_xlsx.findings import Finding, row_finding
-from thidua_xlsx.text import name_key
+from thidua_xlsx.text import fold_many, name_key
 
 if TYPE_CHECKING:
     from thidua_xlsx.campaign import Campaign
@@ -29,7 +29,6 @@ class Rule:
 
 RULES: list[Rule] = []
 TITLES = ("LDTT", "LDXS", "CSTD_CS", "CSTD_TINH", "CSTD_TQ")
-_MARKS = re.compile(r"[\u0300-\u036f\W_]+")
 _INITIATIVE = re.compile(r"sáng kiến|đề tài|giải pháp|công trình", re.IGNORECASE)
 
 
@@ -127,9 +126,8 @@ rule("CSTD_TQ_KHONG_CSTD_TINH")(_requires("CSTD_TQ", "CSTD_TINH", "CSTD_TQ_KHONG
 @rule("CSTDCS_CAN_SANG_KIEN")
 def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
     """CSTĐCS below HTXSNV is valid only with a recognised initiative: say so unless the note names one."""
-    mask = (ticked(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])
-            & ~frame["note"].str.contains(_INITIATIVE, na=False))
-    for rec in _rows(frame, mask):
+    below = frame[ticked(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])]
+    for rec in _rows(below, ~below["note"].str.contains(_INITIATIVE, na=False)):
         yield row_finding("CSTDCS_CAN_SANG_KIEN", rec, completion=COMPLETION_LEVELS[rec["completion"]])
 
 
@@ -139,8 +137,9 @@ def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Findi
     people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")]
     if people.empty:
         return
-    # A cheap vectorised key first (no marks at all): only names that collide on it need the exact key.
-    rough = people["name"].str.lower().str.normalize("NFD").str.replace(_MARKS, "", regex=True)
+    # A cheap key first (no marks, case or punctuation at all, one pass over the column): only names that
+    # collide on it need the exact key.
+    rough = pd.Series(fold_many(people["name"].tolist()), index=people.index)
     people = people[rough.duplicated(keep=False)]
     people = people.assign(key=people["name"].map(name_key))
     people = people[people.duplicated(["kind", "key"], keep=False)]
@@ -182,8 +181,8 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
     ldtt_min = campaign.rules["tt_ldtt_min_ldtt_share"]
     ldxs_min = campaign.rules["tt_ldxs_min_ldtt_share"]
     units = _per_unit(frame).dropna(subset=["own"])
-    for unit in units.itertuples():
-        own = frame.loc[int(unit.own)]
+    owns = frame.loc[units["own"].astype(int)].to_dict("records")  # one lookup, not one per unit
+    for unit, own in zip(units.itertuples(), owns):
         share = unit.ldtt / unit.people
         if own["LDTT"] == 1 and share <= ldtt_min:
             yield row_finding("TT_LDTT_TY_LE", own, ldtt=unit.ldtt, people=unit.people, share=_pct(share),

@@ -41,6 +41,18 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", text.translate(_FOLD).lower()).strip()
 
 
+_NON_ALNUM_LINE = re.compile(r"[^0-9a-z\n]+")
+
+
+def fold_many(texts: list[str]) -> list[str]:
+    """fold() of many texts in one pass: a column of names costs one regex call (texts with line breaks, which
+    clean() never leaves, are folded one by one)."""
+    joined = "\n".join(texts)
+    if len(texts) < 2 or joined.count("\n") != len(texts) - 1:
+        return [fold(t) for t in texts]
+    return [key.strip() for key in _NON_ALNUM_LINE.sub(" ", joined.translate(_FOLD).lower()).split("\n")]
+
+
 @lru_cache(maxsize=65536)
 def _word_key(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
@@ -82,6 +94,11 @@ def is_vietnamese_word(word: str) -> bool:
 # A word here is a run of anything but spaces, digits and ASCII punctuation, so that the non-letter bytes of
 # legacy encodings ("C«ng", "Tr\u00adêng") stay inside the word they spoil.
 _WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~]+")
+
+
+def has_legacy_words(text: str) -> bool:
+    """Whether any word of an NFC text is not a Vietnamese syllable (so it may be TCVN3 or VNI)."""
+    return not text.isascii() and _bad_words(text) > 0
 
 
 def _bad_words(text: str) -> int:
