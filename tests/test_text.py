@@ -95,3 +95,12 @@ def test_folding_a_column_at_once_equals_folding_each_cell():
     assert fold_many(cells) == [fold(c) for c in cells]
     assert fold_many(cells[:5]) == [fold(c) for c in cells[:5]]
     assert fold_many([]) == []
+
+
+def test_the_fast_fold_agrees_with_the_letter_table_on_every_latin_letter():
+    from thidua_xlsx.text import _fold_by_table
+
+    letters = [chr(c) for c in (*range(0x20, 0x250), *range(0x1E00, 0x1F00)) if chr(c).isprintable()]
+    words = [f"Ab{ch}cd {ch}-x" for ch in letters] + ["NGUYỄN  Văn\tAn", "Đặng Thị Hoà (PCT)", "ø and ß", "KH–TC"]
+    assert [fold(w) for w in words] == [_fold_by_table(w) for w in words]
+    assert fold_many(words) == [_fold_by_table(w) for w in words]

@@ -47,14 +47,19 @@ class Consolidation:
     frame: pd.DataFrame
     report: Report
     returns: list[ReturnInfo] = field(default_factory=list)
+    _by_unit: dict[str, list[ReturnInfo]] | None = field(default=None, init=False, repr=False)
 
     def current(self, unit_code: str) -> ReturnInfo | None:
         """The unit's latest readable return, if any."""
-        return next((r for r in self.returns if r.current and r.unit_code == unit_code), None)
+        return next((r for r in self.versions(unit_code) if r.current), None)
 
     def versions(self, unit_code: str) -> list[ReturnInfo]:
         """Every collected file identified as this unit's."""
-        return [r for r in self.returns if r.unit_code == unit_code]
+        if self._by_unit is None:
+            self._by_unit = {}
+            for info in self.returns:
+                self._by_unit.setdefault(info.unit_code, []).append(info)
+        return self._by_unit.get(unit_code, [])
 
 
 def registration_columns(campaign: "Campaign") -> list[str]:

@@ -258,7 +258,7 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
             _line(ws, st, r, k, f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
                   "Xét cả danh sách của đơn vị", [], code, f"{UNIT_SOURCE}{unit_code}")
             r += 1
-        columns = (part["name"], part["unit_code"], part["completion"], part["note"])
+        columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
         for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
             _line(ws, st, r, k, name, names.get(unit_code, UNKNOWN), COMPLETION_LEVELS.get(completion, ""), note,
                   flagged.get(source, []), code, "\t".join(map(str, source)))
