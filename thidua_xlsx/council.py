@@ -238,7 +238,8 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
     for n, (code, title, part) in enumerate(_sections(campaign, kind, frame), 1):
         ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
         r += 1
-        sources = list(zip(part["source_file"], part["source_sheet"], part["source_row"].astype(int).tolist()))
+        sources = list(zip(part["source_file"].tolist(), part["source_sheet"].tolist(),
+                           part["source_row"].astype(int).tolist()))
         lists: list[tuple[str, int, str]] = []
         if len(part) > limit:
             own = [s in flagged for s in sources]

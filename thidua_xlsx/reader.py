@@ -22,6 +22,7 @@ READER_VERSION = 2
 _SEP = "\n\x00\n"  # joins a column's cells: whitespace on both sides, so no word or mark spans two cells
 _SPACES = re.compile(r"\s+")
 _UNSEEN = object()
+_TEXTS: dict[str, tuple[str, str | None]] = {}  # cell text -> (clean text, legacy encoding): text(), per process
 TICKS = frozenset({"x", "✓", "✔", "1", "v", "có", "co", "√", "☑", "yes", "true"})
 BLANKS = frozenset({"", "0", "không", "khong", "false"})
 CLASSES = {"nhat": "Nhất", "hang nhat": "Nhất", "i": "Nhất", "hang i": "Nhất",
@@ -103,7 +104,7 @@ class _Reader:
         self.catalogue = catalogue
         self.indexes = _indexes(catalogue)
         self.converted: dict[str, int] = {}
-        self._legacy_cache: dict[str, str] = {}
+        self._converted_cells: set[str] = set()
         self._ticks: dict[object, int | None] = {}
         self._class_marks: dict[object, str | int | None] = {}
         self._levels: dict[object, str | None] = {}
@@ -119,14 +120,17 @@ class _Reader:
             value = int(value)
         if not isinstance(value, str):
             return str(value)
-        cached = self._legacy_cache.get(value)
-        if cached is not None:
-            return cached
-        fixed, encoding = fix_legacy(value)
-        result = clean(fixed)
-        if encoding:
+        try:
+            result, encoding = _TEXTS[value]
+        except KeyError:
+            if len(_TEXTS) > 100_000:  # headings and marks repeat across returns; names do not: keep it bounded
+                _TEXTS.clear()
+            fixed, encoding = fix_legacy(value)
+            result = clean(fixed)
+            _TEXTS[value] = result, encoding
+        if encoding and value not in self._converted_cells:  # each distinct converted text counted once a file
+            self._converted_cells.add(value)
             self.converted[encoding] = self.converted.get(encoding, 0) + 1
-        self._legacy_cache[value] = result
         return result
 
     def texts(self, values: list) -> list[str]:
