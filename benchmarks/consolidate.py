@@ -1,8 +1,9 @@
 """Benchmark: consolidate N returns (1 collective + 150 individuals each, the seed-003 form) three ways.
 
-Run: .venv/bin/python benchmarks/consolidate.py [N]   (default 1,000)
+Run: .venv/bin/python benchmarks/consolidate.py [N] [REPEAT]   (default 1,000 returns, best of 2)
 
-In the same run it times:
+In the same run it times, each REPEAT times and keeping the best (this machine's speed drifts by a third from
+minute to minute; the minimum is the steadiest estimate, and every contender gets the same number of tries):
   1. `thidua collect` + `thidua report` end to end on a fresh campaign (subprocesses; peak RSS measured);
   2. a hand-written loop of pandas.read_excel(engine="openpyxl") over every sheet of every file;
   3. the calamine bound: python-calamine reading every sheet of every file into Python lists.
@@ -140,13 +141,13 @@ def _timed(fn, *args):
     return time.perf_counter() - start, result
 
 
-def main(n: int = 1000) -> None:
+def main(n: int = 1000, repeat: int = 2) -> None:
     files_dir = filled_returns(n)
     files = sorted(files_dir.glob("*.xlsx"))
-    e2e, peak, rows, phases = end_to_end(files_dir, n)
-    t_open, _ = _timed(openpyxl_loop, files)
-    t_cal, _ = _timed(calamine_bound, files)
-    print(f"{n} returns, {rows} registration rows ({os.cpu_count()} cores)")
+    e2e, peak, rows, phases = min((end_to_end(files_dir, n) for _ in range(repeat)), key=lambda run: run[0])
+    t_open = min(_timed(openpyxl_loop, files)[0] for _ in range(repeat))
+    t_cal = min(_timed(calamine_bound, files)[0] for _ in range(repeat))
+    print(f"{n} returns, {rows} registration rows ({os.cpu_count()} cores, best of {repeat})")
     print(f"  thidua collect + report : {e2e:7.2f} s  {rows / e2e:9.0f} rows/s  peak {peak:.0f} MB")
     print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     print(f"  openpyxl read_excel loop: {t_open:7.2f} s  {rows / t_open:9.0f} rows/s")
@@ -156,4 +157,4 @@ def main(n: int = 1000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    main(*(int(a) for a in sys.argv[1:3]))

@@ -252,7 +252,7 @@ def status(campaign: Path) -> None:
 @CAMPAIGN_ARG
 @click.option("--force", is_flag=True, help="Ghi lại các báo cáo đã có.")
 def report(campaign: Path, force: bool) -> None:
-    """Viết reports/registrations.csv và reports/findings.csv."""
+    """Viết reports/registrations.csv, reports/findings.csv và bảng tổng hợp cho Hội đồng."""
     camp = Campaign.load(campaign)
     result = _consolidate(camp)
     paths = camp.report(result, force=force)
