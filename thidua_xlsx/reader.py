@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +23,7 @@ READER_VERSION = 2
 _SEP = "\n\x00\n"  # joins a column's cells: whitespace on both sides, so no word or mark spans two cells
 _SPACES = re.compile(r"\s+")
 _UNSEEN = object()
+_BLANK = frozenset(("", None))
 _TEXTS: dict[str, tuple[str, str | None]] = {}  # cell text -> (clean text, legacy encoding): text(), per process
 TICKS = frozenset({"x", "✓", "✔", "1", "v", "có", "co", "√", "☑", "yes", "true"})
 BLANKS = frozenset({"", "0", "không", "khong", "false"})
@@ -173,6 +175,8 @@ class _Reader:
         starts = []
         section: tuple[int, str] | None = None
         for r, row in enumerate(rows):
+            if row and row[0].__class__ in (int, float):
+                continue  # a data or numbering row (TT first), the common case: the test below, made cheap
             first = next((v for v in row if v != "" and v is not None), None)
             if first is None or (isinstance(first, (int, float)) and not isinstance(first, bool)):
                 continue  # empty, or a data or numbering row (TT first): never a heading, title or unit line
@@ -266,6 +270,8 @@ class _Reader:
 
         def column(c: int, rows: list[int]) -> list:
             cells = by_column[c]
+            if rows and rows[-1] - rows[0] + 1 == len(rows):  # a run of rows, the usual case: a slice
+                return list(cells[rows[0]:rows[-1] + 1])
             return [cells[i] for i in rows]
 
         labels = self.texts(list(by_column[name_col]))
@@ -273,30 +279,31 @@ class _Reader:
         tt_col = next((c for c, (role, _, _) in columns.items() if role == "tt"), None)
         tts = by_column[tt_col] if tt_col is not None else [None] * len(seg)
         marks = [by_column[c] for c, (role, _, _) in columns.items() if role not in ("tt", "name", "note", "info")]
-        marked = [any(v is not None and v != "" for v in cells) for cells in zip(*marks)] if marks \
-            else [False] * len(seg)
+        marked = [not _BLANK.issuperset(cells) for cells in zip(*marks)] if marks else [False] * len(seg)
+        totals = {i for i, key in enumerate(keys) if is_total_key(key)}
+        totals.update(i for i, tt in enumerate(tts) if isinstance(tt, str) and tt and is_total_key(folded(tt)))
         declared: list[int] = []
         data: list[int] = []
-        unknown_cells = {c: 0 for c in unknown}
         after_total = False
+        stop = len(seg)
         for i, key in enumerate(keys):
-            tt = tts[i]
-            if is_total_key(key) or (isinstance(tt, str) and tt and is_total_key(folded(tt))):
+            if i in totals:
                 declared.append(i)
                 after_total = True
-                continue
-            if not marked[i] and key and is_signature_key(key):
+            elif not key and not labels[i] and any(
+                    isinstance(v, str) and v.strip() and is_signature_key(folded(self.text(v))) for v in seg[i]):
+                stop = i
                 break
-            if not labels[i] and any(isinstance(v, str) and v.strip() and is_signature_key(folded(self.text(v)))
-                                     for v in seg[i]):
+            elif marked[i]:
+                data.append(i)
+            elif key and is_signature_key(key):
+                stop = i
                 break
-            for c in unknown_cells:
-                if c < width[i] and seg[i][c] not in ("", None):
-                    unknown_cells[c] += 1
-            if marked[i] or (labels[i] and not after_total):
+            elif labels[i] and not after_total:
                 data.append(i)  # blank lines skipped; after Tổng cộng only rows with marks are registrations
         counted = self._read_data(grid, kind, start, data, [labels[i] for i in data], columns, column)
-        for c, count in unknown_cells.items():
+        for c in unknown:  # cells under an unknown heading, on every row read before the signature block
+            count = sum(1 for i, v in enumerate(by_column[c][:stop]) if v not in ("", None) and i not in totals)
             if count:
                 self.parsed.findings.append(finding("COT_KHONG_NHAN_DANG", kind=kind, source_file=self.parsed.file,
                                                     source_sheet=grid.name, column=unknown[c], cells=count))
@@ -364,7 +371,7 @@ class _Reader:
                 base, _, fixed = code.partition("=")  # "HC_LD=Ba": a column per class, ticked
                 is_class = role == "item" and not fixed and self.indexes[kind].item_kinds.get(base) == "class"
                 known = (self._class_marks if is_class else self._ticks).get
-                marks = [known(v, _UNSEEN) for v in values]
+                marks = list(map(known, values, repeat(_UNSEEN)))
                 if _UNSEEN in marks:
                     marks = [self._mark(v, is_class) for v in values]
                 if None in marks:
@@ -381,12 +388,14 @@ class _Reader:
                 else:
                     items[base] = marks
         if levels:
-            ticked = [[code for code, marks in levels if marks[j] != 0] for j in range(n)]
-            for j, codes in enumerate(ticked):
-                if len(codes) > 1:
+            level_codes = [code for code, _ in levels]
+            for j, row_marks in enumerate(zip(*(marks for _, marks in levels))):
+                ticked = len(row_marks) - row_marks.count(0)
+                if ticked == 1 and not completion[j]:
+                    completion[j] = level_codes[row_marks.index(1)]
+                elif ticked > 1:
+                    codes = [code for code, m in zip(level_codes, row_marks) if m != 0]
                     found.append((j, 1 << 20, finding("HOAN_THANH_KEP", levels=", ".join(codes), **where(j))))
-                elif codes and not completion[j]:
-                    completion[j] = codes[0]
         for j in (j for j, name in enumerate(names) if not name):
             found.append((j, 1 << 21, finding("THIEU_TEN", **where(j))))
         self.parsed.findings.extend(f for _, _, f in sorted(found, key=lambda x: x[:2]))
