@@ -12,8 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-import pandas as pd
-
 from thidua_xlsx.cache import ParseCache
 from thidua_xlsx.catalogue import Catalogue
 from thidua_xlsx.findings import Finding, Report, finding
@@ -22,6 +20,8 @@ from thidua_xlsx.returns import LogEntry, read_log
 from thidua_xlsx.text import fold
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from thidua_xlsx.campaign import Campaign
 
 BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
@@ -86,10 +86,11 @@ def _loads(data: bytes, entry: LogEntry) -> ParsedReturn | None:
         dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
 
 
-def parse_entries(campaign: "Campaign", entries: list[LogEntry],
-                  progress: Callable[[int, int], None] | None = None) -> list[ParsedReturn]:
+def parse_entries(campaign: "Campaign", entries: list[LogEntry], progress: Callable[[int, int], None] | None = None,
+                  meanwhile: Callable[[], object] | None = None) -> list[ParsedReturn]:
     """Read the logged returns: from the parse cache when the same bytes were read by the same reader, the rest
-    in a process pool of os.cpu_count() workers (serially when there are few)."""
+    in a process pool of os.cpu_count() workers (serially when there are few). meanwhile runs in this process
+    once the workers have their jobs (consolidation imports pandas there, instead of before forking them)."""
     cache = ParseCache.for_campaign(campaign)
     hits = cache.get({e.sha256 for e in entries})
     parsed: dict[int, ParsedReturn] = {}
@@ -109,6 +110,8 @@ def parse_entries(campaign: "Campaign", entries: list[LogEntry],
         results = pool.map(_read, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     else:
         pool, results = None, map(_read, jobs)
+    if meanwhile:
+        meanwhile()
     fresh: list[tuple[str, bytes]] = []
     try:
         for n, data in zip(todo, results):
@@ -177,19 +180,24 @@ def _original_name(entry: LogEntry) -> str:
 
 def consolidate(campaign: "Campaign", progress: Callable[[int, int], None] | None = None) -> Consolidation:
     """Read the returns, choose each unit's latest, build the registrations frame and run every rule."""
-    from thidua_xlsx.rules import run_rules
-
     entries = read_log(campaign)
     infos: list[ReturnInfo] = []
-    for entry, parsed in zip(entries, parse_entries(campaign, entries, progress)):
+    for entry, parsed in zip(entries, parse_entries(campaign, entries, progress, meanwhile=_import_rules)):
         sender = entry.source[5:].split(" ", 1)[0] if entry.source.startswith("imap:") else ""
         code, how = identify(campaign, parsed, _original_name(entry), sender)
         infos.append(ReturnInfo(entry, parsed, code, how))
     report = Report()
     _choose_current(campaign, infos, report)
     frame = _frame(campaign, [i for i in infos if i.current])
+    from thidua_xlsx.rules import run_rules  # imported while the workers read
+
     report.extend(run_rules(campaign, frame))
     return Consolidation(frame, report, infos)
+
+
+def _import_rules() -> None:
+    """Import the rules, and with them pandas: the costliest import of a consolidation."""
+    import thidua_xlsx.rules  # noqa: F401
 
 
 def _at(moment: datetime) -> str:
@@ -241,6 +249,8 @@ def _with_unit(findings: list[Finding], unit_code: str) -> list[Finding]:
 
 def _frame(campaign: "Campaign", current: list[ReturnInfo]) -> pd.DataFrame:
     """The registrations frame, built column by column by joining each return's column lists."""
+    import pandas as pd
+
     codes = campaign.catalogue.codes
     class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
     parts = [info.parsed.rows for info in current]
