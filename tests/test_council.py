@@ -162,3 +162,19 @@ def test_long_sections_are_voted_unit_by_unit_with_flagged_people_listed(make_ca
          f"{result.current('KHTC').entry.file}\tB. Cá nhân\t12"],
     ]
     assert str(sheet[start + 5][0]).startswith("II.")
+
+
+def test_reports_are_the_same_with_or_without_fork(campaign, filled_return, monkeypatch):
+    rows = [collective("HTXSNV", "LDTT LDXS"), person("Lê Thị \"Hoa\", phó phòng", "HTXSNV", "LDTT CSTD_CS"),
+            person("Trần Văn Bình", "HTNV", "LDTT", note="dòng 1\ndòng 2")]
+    result = consolidated(campaign, filled_return(campaign, "VP", rows))
+    forked = campaign.report(result)
+    expected = result.frame.to_csv(index=False, lineterminator="\n")
+    assert forked["registrations"].read_text(encoding="utf-8") == expected
+    first = {k: p.read_bytes() for k, p in forked.items() if k != "council"}
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows
+    serial = campaign.report(campaign.consolidate(), force=True)
+    assert {k: p.read_bytes() for k, p in serial.items() if k != "council"} == first
+    assert CalamineWorkbook.from_path(str(serial["council"])).sheet_names[:3] == ["Tổng hợp", "Tập thể", "Cá nhân"]

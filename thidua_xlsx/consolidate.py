@@ -68,6 +68,12 @@ def registration_columns(campaign: "Campaign") -> list[str]:
     return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
 
 
+def fork_context() -> multiprocessing.context.BaseContext | None:
+    """The fork start method where the platform has one (workers start at once and inherit what is loaded),
+    else None (Windows: callers fall back to spawn or to doing the work here)."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def _read(job: tuple[Path, Catalogue, str, str]) -> bytes:
     """Read one return, pickled (the form both the parse cache and the pipe from a worker take)."""
     path, catalogue, name, sha256 = job
@@ -106,7 +112,7 @@ def parse_entries(campaign: "Campaign", entries: list[LogEntry], progress: Calla
             for n in todo]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers > 1:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(workers, mp_context=fork_context() or multiprocessing.get_context("spawn"))
         results = pool.map(_read, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     else:
         pool, results = None, map(_read, jobs)

@@ -38,7 +38,6 @@ class Rows:
     """The registrants of one return, column by column (cheap to pickle and to turn into a frame): kind, sheet,
     Excel row, name, completion code, note, collective type, and per item code its values (1/0 or a class)."""
 
-    codes: tuple[str, ...] = ()
     kind: list[str] = field(default_factory=list)
     sheet: list[str] = field(default_factory=list)
     row: list[int] = field(default_factory=list)
@@ -101,7 +100,7 @@ def _indexes(catalogue: Catalogue) -> dict[str, HeadingIndex]:
 
 class _Reader:
     def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
-        parsed.rows = Rows(catalogue.codes, items={code: [] for code in catalogue.codes})
+        parsed.rows = Rows(items={code: [] for code in catalogue.codes})
         self.parsed = parsed
         self.catalogue = catalogue
         self.indexes = _indexes(catalogue)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from thidua_xlsx.consolidate import fork_context
 from thidua_xlsx.council import write_council_workbook
 from thidua_xlsx.errors import OverwriteError
 from thidua_xlsx.findings import FINDING_FIELDS, Report
@@ -45,7 +45,12 @@ def write_reports(campaign: "Campaign", consolidation: "Consolidation", force: b
     global _FORKED
     _FORKED = (consolidation, paths)
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = fork_context()
+        if context is None:  # no fork (Windows): one after the other
+            _write_csvs()
+            write_council_workbook(campaign, consolidation, paths["council"])
+            return paths
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
             csvs = pool.submit(_write_csvs)
             write_council_workbook(campaign, consolidation, paths["council"])
             csvs.result()
