@@ -80,7 +80,9 @@ def test_broken_units_csv_gives_one_clear_error(tmp_path, units, message):
      "campaign.toml: khóa 'group' trong [[items]] thứ 2 là 'danh hiệu', phải là một trong: title, award."),
     ("smtp_user = \"\"", "smtp_user = \"\"\nsmtp_password = \"123\"",
      "campaign.toml: không ghi mật khẩu thư vào [mail]; dùng biến môi trường."),
-], ids=["year", "deadline", "sheet-name", "empty-label", "bad-group", "password-in-file"])
+    ("council_list_limit = 1000", "council_list_limit = 0",
+     "campaign.toml: khóa [campaign].council_list_limit phải là số nguyên dương, đang là 0."),
+], ids=["year", "deadline", "sheet-name", "empty-label", "bad-group", "password-in-file", "list-limit"])
 def test_broken_campaign_toml_names_the_key(tmp_path, old, new, message):
     Campaign.init(tmp_path / "c", year=2022)
     toml = tmp_path / "c" / "campaign.toml"
