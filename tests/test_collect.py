@@ -60,6 +60,18 @@ def test_collect_walks_folders_and_lists_what_it_skips(campaign, filled_return, 
                                                                "không tìm thấy"]
 
 
+def test_a_file_that_cannot_be_read_is_listed_and_the_others_collected(campaign, filled_return, tmp_path):
+    good = filled_return(campaign, "VP", [collective()])
+    broken = tmp_path / "hong.xlsx"
+    broken.symlink_to("/proc/self/mem")  # a file that opens but fails on read (EIO), even for root
+    result = campaign.collect([broken, good])
+    assert [e.file.split("_", 2)[2] for e in result.added] == ["VP.xlsx"]
+    assert [(s, r.split(" (")[0]) for s, r in result.skipped] == [(str(broken), "không đọc được tệp")]
+    assert sorted(p.name for p in campaign.returns_dir.iterdir()) == sorted([result.added[0].file, "log.csv"])
+    stored = campaign.returns_dir / result.added[0].file
+    assert stored.stat().st_mode & 0o044 == good.stat().st_mode & 0o044, "the usual permissions, not mkstemp's 0600"
+
+
 @pytest.mark.parametrize("name, safe", [("../../etc/passwd", "passwd"), ("..\\..\\x.xlsx", "x.xlsx"),
                                         (".hidden.xlsx", "hidden.xlsx"), ("Đăng ký: VP?.xlsx", "Đăng ký_ VP_.xlsx")])
 def test_safe_names_stay_inside_returns(name, safe):

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -71,14 +71,19 @@ def file_hash(path: Path) -> str:
 
 
 def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str]:
-    """Copy a file to a hidden temporary name in folder, hashing it on the way: its bytes are read once."""
+    """Copy a file to a hidden temporary name in folder, hashing it on the way: its bytes are read once. The copy
+    gets the usual permissions (the office's shared folder), and nothing is left behind if the copy fails."""
     h = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
-        while chunk := src.read(1 << 20):
-            h.update(chunk)
-            dst.write(chunk)
-    return Path(tmp), h.hexdigest()
+    tmp = folder / f".{secrets.token_hex(8)}.tmp"
+    try:
+        with source.open("rb") as src, tmp.open("xb") as dst:
+            while chunk := src.read(1 << 20):
+                h.update(chunk)
+                dst.write(chunk)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, h.hexdigest()
 
 
 def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: bool = True) -> None:
@@ -166,7 +171,10 @@ def collect(campaign: "Campaign", paths: list[Path], received_at: datetime | Non
     known = {e.sha256: e.file for e in read_log(campaign)}
     try:
         for path in _expand(paths, result):
-            store(campaign, path, when, result=result, known=known, sync=False)
+            try:
+                store(campaign, path, when, result=result, known=known, sync=False)
+            except OSError as exc:  # one unreadable file never stops the others
+                result.skipped.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
     finally:
         _sync(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed as it was logged
     return result
