@@ -51,6 +51,7 @@ class _Styles:
         self.section = add(bold=True, border=1, bg_color="#F3F3F3")
         self.input = add(border=1, align="right", num_format="0", locked=False)
         self.error = add(border=1, font_color="#C00000", text_wrap=True)
+        self.error_line = add(border=1, font_color="#C00000")  # one line: a wrapped code would be clipped
 
 
 
@@ -230,6 +231,7 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
     row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} đăng ký, để Hội đồng bình xét")
     for c, h in enumerate(headings):
         ws.write_string(row, c, h, st.head if c <= last else None)
+    ws.set_row(row, 30)  # "Số phiếu đồng ý" takes two lines in its narrow column
     head = row
     r = row + 1
     names = {u.code: u.name for u in campaign.units}
@@ -292,7 +294,7 @@ def _line(ws, st: _Styles, r: int, k: int, name: str, unit: str, completion: str
     ws.write_string(r, 2, unit, st.line)
     ws.write_string(r, 3, completion, st.line)
     ws.write_string(r, 4, note, st.line)
-    ws.write_string(r, 5, ", ".join(codes), st.error if codes else st.line)
+    ws.write_string(r, 5, ", ".join(codes), st.error_line if codes else st.line)
     ws.write_blank(r, 6, None, st.input)
     ws.write_blank(r, 8, None, st.input)
     ws.write_string(r, 9, code)
