@@ -1,6 +1,6 @@
 """Benchmark: consolidate N returns (1 collective + 150 individuals each, the seed-003 form) three ways.
 
-Run: .venv/bin/python benchmarks/consolidate.py [N] [REPEAT]   (default 1,000 returns, best of 2)
+Run: .venv/bin/python benchmarks/consolidate.py [N] [REPEAT]   (default 1,000 returns, best of 2; the README uses 3)
 
 In the same run it times, each REPEAT times and keeping the best (this machine's speed drifts by a third from
 minute to minute; the minimum is the steadiest estimate, and every contender gets the same number of tries):
