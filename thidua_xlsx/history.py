@@ -302,8 +302,9 @@ def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
                 continue
             source, section = str(row[10]), str(row[9])
             whole_unit = source.startswith(UNIT_SOURCE)
+            key = tuple(source.split("\t"))
             if not whole_unit:
-                listed.add((tuple(source.split("\t")), section))
+                listed.add((key, section))
             verdict = fold(str(row[8]))
             if not str(row[8]).strip() or verdict in NOT_PASSED:
                 continue
@@ -311,9 +312,9 @@ def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
                 unclear.append(f"{sheet}: {row[1]} ({row[2]}) ghi \"{row[8]}\"")
             elif whole_unit:
                 blocks.append((source[len(UNIT_SOURCE):], section))
-            elif tuple(source.split("\t")) in where:
+            elif key in where:
                 code, _, value = section.partition("=")
-                passed.setdefault(where[tuple(source.split("\t"))], {})[code] = value or "1"
+                passed.setdefault(where[key], {})[code] = value or "1"
     for unit_code, section in blocks:
         code, _, value = section.partition("=")
         if code not in frame.columns:

@@ -289,7 +289,7 @@ class _Reader:
             if i in totals:
                 declared.append(i)
                 after_total = True
-            elif not key and not labels[i] and any(
+            elif not labels[i] and any(
                     isinstance(v, str) and v.strip() and is_signature_key(folded(self.text(v))) for v in seg[i]):
                 stop = i
                 break

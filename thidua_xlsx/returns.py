@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Iterable
 
 if TYPE_CHECKING:
     from thidua_xlsx.campaign import Campaign
@@ -61,29 +61,32 @@ def read_log(campaign: "Campaign") -> list[LogEntry]:
                          int(r["bytes"])) for r in csv.DictReader(fh)]
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
+def _sha256(src: BinaryIO, copy_to: BinaryIO | None = None) -> str:
+    """SHA-256 of a stream read in chunks, each also written to copy_to when given."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
+    while chunk := src.read(1 << 20):
+        h.update(chunk)
+        if copy_to is not None:
+            copy_to.write(chunk)
     return h.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file."""
+    with path.open("rb") as fh:
+        return _sha256(fh)
 
 
 def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str]:
     """Copy a file to a hidden temporary name in folder, hashing it on the way: its bytes are read once. The copy
     gets the usual permissions (the office's shared folder), and nothing is left behind if the copy fails."""
-    h = hashlib.sha256()
     tmp = folder / f".{secrets.token_hex(8)}.tmp"
     try:
         with source.open("rb") as src, tmp.open("xb") as dst:
-            while chunk := src.read(1 << 20):
-                h.update(chunk)
-                dst.write(chunk)
+            return tmp, _sha256(src, copy_to=dst)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return tmp, h.hexdigest()
 
 
 def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: bool = True) -> None:
