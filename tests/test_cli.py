@@ -156,3 +156,16 @@ def test_usage_errors_are_said_in_vietnamese_with_exit_2(tmp_path):
     library = subprocess.run([*run, "generate", str(tmp_path / "none")], capture_output=True, text=True)
     assert library.returncode == 1 and library.stderr.startswith("Lỗi: Không tìm thấy")
     assert "Traceback" not in missing.stderr + bad.stderr + unknown.stderr + library.stderr
+
+
+def test_check_json_keeps_the_fields_of_each_finding(campaign, filled_return):
+    odd = filled_return(campaign, "VP", [collective(), person("Võ Văn Rân", "", "LDTT", tick="??")])
+    invoke("collect", campaign.root, odd)
+    findings = json.loads(invoke("check", campaign.root, "--format", "json").output)
+    unclear = [f for f in findings if f["code"] == "GIA_TRI_KHONG_RO"]
+    stored = next((campaign.root / "returns").glob("*_VP.xlsx")).name
+    assert unclear == [{
+        "code": "GIA_TRI_KHONG_RO", "severity": "error", "unit_code": "VP", "kind": "ca_nhan", "name": "Võ Văn Rân",
+        "source_file": stored, "source_sheet": "B. Cá nhân", "source_row": 11,
+        "message": "Ô E11 (cột \"Lao động tiên tiến\") ghi \"??\": không phải dấu đăng ký, không được tính.",
+        "fields": {"cell": "E11", "column": "Lao động tiên tiến", "value": "??"}}]

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from thidua_xlsx.cli import cli
-from thidua_xlsx.consolidate import registration_columns
-from thidua_xlsx.store import SCHEMA_VERSION, HistoryStore, _v1, schema_version
+from thidua_xlsx.frame import registration_columns
+from thidua_xlsx.history_store import SCHEMA_VERSION, HistoryStore, _v1, schema_version
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from conftest import TRIGGERED, collective, consolidated, person
 from mailservers import dovecot, self_signed, smtp_server
 
 from thidua_xlsx.cli import cli
-from thidua_xlsx.mail import MailError, remind, send_forms, sent_log
+from thidua_xlsx.mail import MailError, send_forms, sent_log
 
 FROM = "Văn phòng Sở Công Thương <vanphong@sct.example.org>"
 
@@ -132,9 +132,9 @@ def test_remind_goes_to_units_without_a_return(campaign, smtp_env, filled_return
     consolidated(campaign, filled_return(campaign, "KHTC", [collective()]), received_at="2022-03-20T08:00+07:00")
     with smtp_server() as (port, inbox):
         smtp_env(port)
-        result = remind(campaign)
-        again = remind(campaign)
-        late = remind(campaign, late=True)
+        result = campaign.remind()
+        again = campaign.remind()
+        late = campaign.remind(late=True)
     missing = [u.code for u in campaign.units if u.code not in ("VP", "KHTC")]
     assert [c for c, _ in result.sent] == missing and again.sent == []
     assert [c for c, _ in late.sent] == ["KHTC"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import collective, consolidated, person
 
+from thidua_xlsx.checks import RULES
 from thidua_xlsx.findings import CATALOGUE
-from thidua_xlsx.rules import RULES
 
 TEAM = [person(f"Cán bộ Số {n}", "HTTNV", "LDTT") for n in range(1, 10)]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, fingerprint TEXT NOT NULL, data BLOB NOT NULL, "
            "PRIMARY KEY (sha256, fingerprint))")
@@ -22,12 +22,13 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, fingerprint
 
 @lru_cache(maxsize=1)
 def reader_fingerprint() -> str:
-    """The reader's version and source: any change to how returns are read invalidates the cache."""
-    from thidua_xlsx import headings, reader, sources, text
-
-    digest = hashlib.sha256(str(reader.READER_VERSION).encode())
-    for module in (reader, headings, sources, text):
-        digest.update(Path(module.__file__).read_bytes())
+    """The package's source: the reader, its vocabulary, text rules, findings catalogue and messages all shape a
+    parsed return, so any change to the package's code invalidates the cache (over-invalidating costs one re-read;
+    a stale message would cost the clerk's trust)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -39,7 +40,7 @@ class ParseCache:
         self.fingerprint = fingerprint
 
     @classmethod
-    def for_campaign(cls, campaign: "Campaign") -> "ParseCache":
+    def for_campaign(cls, campaign: "CampaignConfig") -> "ParseCache":
         """The cache of a campaign, for the reader and catalogue in use now."""
         key = hashlib.sha256((reader_fingerprint() + repr(campaign.catalogue)).encode()).hexdigest()[:16]
         return cls(campaign.root / ".cache" / "parsed.sqlite", key)

@@ -90,9 +90,7 @@ def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None, im
     """Thu các tệp đơn vị gửi về (tệp, thư mục hoặc hộp thư) vào returns/, không bao giờ ghi đè."""
     camp = Campaign.load(campaign)
     if imap:
-        from thidua_xlsx.mail import collect_imap
-
-        result = collect_imap(camp, password=_password(camp, "imap"))
+        result = camp.collect_mailbox(password=_password(camp, "imap"))
         _print_collect(result)
         return
     if not paths:
@@ -166,13 +164,11 @@ def _mail_progress(total: int):
 @click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
 def send(campaign: Path, units: tuple[str, ...], dry_run: bool) -> None:
     """Gửi mỗi đơn vị biểu đăng ký của mình qua thư; chạy lại chỉ gửi phần còn thiếu."""
-    from thidua_xlsx.mail import send_forms
-
     camp = Campaign.load(campaign)
     password = None if dry_run else _password(camp, "smtp")
     with _mail_progress(len(camp.units)) as bar:
         task = bar.add_task("Gửi thư", total=len(units or camp.units))
-        result = send_forms(camp, units or None, dry_run=dry_run, password=password,
+        result = camp.send(units or None, dry_run=dry_run, password=password,
                             progress=lambda n: bar.advance(task, n))
     _print_send(result, "gửi")
     if result.refused:
@@ -185,13 +181,11 @@ def send(campaign: Path, units: tuple[str, ...], dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
 def remind(campaign: Path, late: bool, dry_run: bool) -> None:
     """Nhắc các đơn vị chưa nộp (và, với --late, đơn vị nộp muộn); mỗi đơn vị một thư mỗi ngày."""
-    from thidua_xlsx.mail import remind as remind_units
-
     camp = Campaign.load(campaign)
     password = None if dry_run else _password(camp, "smtp")
     with _mail_progress(len(camp.units)) as bar:
         task = bar.add_task("Gửi thư nhắc", total=None)
-        result = remind_units(camp, late=late, dry_run=dry_run, password=password,
+        result = camp.remind(late=late, dry_run=dry_run, password=password,
                               progress=lambda n: bar.advance(task, n))
     _print_send(result, "nhắc")
     if result.refused:
@@ -234,14 +228,12 @@ def check(campaign: Path, fmt: str) -> None:
 @CAMPAIGN_ARG
 def status(campaign: Path) -> None:
     """Tình hình nộp của từng đơn vị: thời điểm nhận, đúng hạn/muộn/chưa nộp, số bản, số dòng, phát hiện."""
-    from thidua_xlsx.mail import messages_without_returns
     from thidua_xlsx.render import status_table
-    from thidua_xlsx.status import unit_statuses
 
     camp = Campaign.load(campaign)
     console = _console()
-    console.print(status_table(camp, unit_statuses(camp, _consolidate(camp))))
-    others = messages_without_returns(camp)
+    console.print(status_table(camp, camp.statuses(_consolidate(camp))))
+    others = camp.messages_without_returns()
     if others:
         console.print(f"Thư không có tệp bảng tính đính kèm ({len(others)}):")
         for row in others:
@@ -274,10 +266,8 @@ def history() -> None:
 @click.option("--year", type=int, required=True, help="Năm của kết quả.")
 def history_import(campaign: Path, file: Path, year: int) -> None:
     """Nhập kết quả cuối cùng của một năm (dạng registrations.csv, CSV UTF-8 hoặc xlsx)."""
-    from thidua_xlsx.history import import_results
-
     camp = Campaign.load(campaign)
-    rows, replaced = import_results(camp, file, year)
+    rows, replaced = camp.import_history(file, year)
     note = f" (thay {replaced} dòng đã có của năm {year})" if replaced else ""
     click.echo(f"Đã nhập {rows} dòng kết quả năm {year}{note}.")
 
@@ -287,10 +277,8 @@ def history_import(campaign: Path, file: Path, year: int) -> None:
 @click.option("--all-registered", is_flag=True, help="Ghi mọi đăng ký, không đợi cột Kết quả của Hội đồng.")
 def history_record(campaign: Path, all_registered: bool) -> None:
     """Sau phiên họp Hội đồng: ghi kết quả năm nay (cột "Kết quả" của bảng tổng hợp) vào kho lịch sử."""
-    from thidua_xlsx.history import record_results
-
     camp = Campaign.load(campaign)
-    rows, replaced, unclear = record_results(camp, all_registered=all_registered)
+    rows, replaced, unclear = camp.record_history(all_registered=all_registered)
     for line in unclear:
         click.echo(f"? {line}: không hiểu kết quả, coi như chưa đạt")
     note = f" (thay {replaced} dòng đã ghi trước đó)" if replaced else ""
@@ -305,10 +293,8 @@ def history_show(campaign: Path, name: str) -> None:
     from rich.table import Table
 
     from thidua_xlsx.catalogue import COMPLETION_LEVELS
-    from thidua_xlsx.history import person_years
-
     camp = Campaign.load(campaign)
-    rows = person_years(camp, name)
+    rows = camp.person_history(name)
     if rows.empty:
         click.echo(f"Không có \"{name}\" trong kho lịch sử.")
         sys.exit(1)

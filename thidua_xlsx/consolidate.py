@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
@@ -14,19 +13,20 @@ from typing import TYPE_CHECKING, Callable
 
 from thidua_xlsx.cache import ParseCache
 from thidua_xlsx.catalogue import Catalogue
+from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.findings import Finding, Report, finding
+from thidua_xlsx.frame import build_frame
+from thidua_xlsx.identify import identify, original_name
+from thidua_xlsx.processes import pool_context
 from thidua_xlsx.reader import ParsedReturn, read_return
 from thidua_xlsx.returns import LogEntry, read_log
-from thidua_xlsx.text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
-BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
 PER_WORKER = 16  # below this many unread files per worker, a process pool costs more than it saves
-TAIL_COLUMNS = ("note", "source_file", "source_sheet", "source_row")
 
 
 @dataclass
@@ -62,18 +62,6 @@ class Consolidation:
         return self._by_unit.get(unit_code, [])
 
 
-def registration_columns(campaign: "Campaign") -> list[str]:
-    """The columns of registrations.csv (DOMAIN.md section 5), plus collective_type when the form has types."""
-    extra = ["collective_type"] if campaign.catalogue.has_types else []
-    return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
-
-
-def fork_context() -> multiprocessing.context.BaseContext | None:
-    """The fork start method where the platform has one (workers start at once and inherit what is loaded),
-    else None (Windows: callers fall back to spawn or to doing the work here)."""
-    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-
-
 def _read(job: tuple[Path, Catalogue, str, str]) -> bytes:
     """Read one return, pickled (the form both the parse cache and the pipe from a worker take)."""
     path, catalogue, name, sha256 = job
@@ -92,7 +80,8 @@ def _loads(data: bytes, entry: LogEntry) -> ParsedReturn | None:
         dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
 
 
-def parse_entries(campaign: "Campaign", entries: list[LogEntry], progress: Callable[[int, int], None] | None = None,
+def parse_entries(campaign: "CampaignConfig", entries: list[LogEntry],
+                  progress: Callable[[int, int], None] | None = None,
                   meanwhile: Callable[[], object] | None = None) -> list[ParsedReturn]:
     """Read the logged returns: from the parse cache when the same bytes were read by the same reader, the rest
     in a process pool of os.cpu_count() workers (serially when there are few). meanwhile runs in this process
@@ -112,7 +101,7 @@ def parse_entries(campaign: "Campaign", entries: list[LogEntry], progress: Calla
             for n in todo]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers > 1:
-        pool = ProcessPoolExecutor(workers, mp_context=fork_context() or multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(workers, mp_context=pool_context())
         results = pool.map(_read, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     else:
         pool, results = None, map(_read, jobs)
@@ -133,69 +122,18 @@ def parse_entries(campaign: "Campaign", entries: list[LogEntry], progress: Calla
     return [parsed[n] for n in range(len(entries))]
 
 
-def _match(campaign: "Campaign", text: str, whole: bool) -> str | None:
-    """The unit whose name, code or alias is this text (whole) or, failing that, appears in it as words."""
-    key = fold(text)
-    if not key:
-        return None
-    exact = {u.code for u in campaign.units if key in u.keys}
-    if len(exact) == 1:
-        return exact.pop()
-    if whole:
-        return None
-    padded = f" {key} "
-    found: dict[str, int] = {}
-    for unit in campaign.units:
-        for k in unit.keys:
-            if (len(k) >= 4 or " " not in k) and f" {k} " in padded:
-                found[unit.code] = max(found.get(unit.code, 0), len(k))
-    if not found:
-        return None
-    best = max(found.values())
-    winners = [code for code, length in found.items() if length == best]
-    return winners[0] if len(winners) == 1 else None
-
-
-def identify(campaign: "Campaign", parsed: ParsedReturn, original_name: str, sender: str = "") -> tuple[str, str]:
-    """(unit_code, how) from, in order: the _meta sheet, the unit line or own row, the sender's address (mail),
-    the file name."""
-    codes = {u.code for u in campaign.units}
-    meta_code = parsed.meta.get("unit_code", "")
-    if meta_code in codes:
-        return meta_code, "_meta"
-    for line in parsed.unit_lines:
-        code = _match(campaign, line, whole=False)
-        if code:
-            return code, "tiêu đề"
-    own = parsed.rows.first_name("tap_the")
-    code = _match(campaign, own, whole=True) if own else None
-    if code:
-        return code, "dòng tập thể"
-    by_mail = [u.code for u in campaign.units if sender and u.email.lower() == sender.lower()]
-    if len(by_mail) == 1:
-        return by_mail[0], "địa chỉ thư"
-    stem = Path(original_name).stem
-    code = _match(campaign, stem, whole=False)
-    return (code, "tên tệp") if code else ("", "")
-
-
-def _original_name(entry: LogEntry) -> str:
-    parts = entry.file.split("_", 2)
-    return parts[2] if len(parts) == 3 else entry.file
-
-
-def consolidate(campaign: "Campaign", progress: Callable[[int, int], None] | None = None) -> Consolidation:
+def consolidate(campaign: "CampaignConfig", progress: Callable[[int, int], None] | None = None) -> Consolidation:
     """Read the returns, choose each unit's latest, build the registrations frame and run every rule."""
     entries = read_log(campaign)
     infos: list[ReturnInfo] = []
     for entry, parsed in zip(entries, parse_entries(campaign, entries, progress, meanwhile=_import_rules)):
         sender = entry.source[5:].split(" ", 1)[0] if entry.source.startswith("imap:") else ""
-        code, how = identify(campaign, parsed, _original_name(entry), sender)
+        code, how = identify(campaign, parsed, original_name(entry), sender)
         infos.append(ReturnInfo(entry, parsed, code, how))
     report = Report()
     _choose_current(campaign, infos, report)
-    frame = _frame(campaign, [i for i in infos if i.current])
-    from thidua_xlsx.rules import run_rules  # imported while the workers read
+    frame = build_frame(campaign, [(i.unit_code, i.entry.file, i.parsed.rows) for i in infos if i.current])
+    from thidua_xlsx.checks import run_rules  # imported while the workers read
 
     report.extend(run_rules(campaign, frame))
     return Consolidation(frame, report, infos)
@@ -203,16 +141,14 @@ def consolidate(campaign: "Campaign", progress: Callable[[int, int], None] | Non
 
 def _import_rules() -> None:
     """Import the rules, and with them pandas: the costliest import of a consolidation."""
-    import thidua_xlsx.rules  # noqa: F401
+    import thidua_xlsx.checks  # noqa: F401
 
 
 def _at(moment: datetime) -> str:
-    from thidua_xlsx.campaign import VN_TZ
-
     return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
-def _choose_current(campaign: "Campaign", infos: list[ReturnInfo], report: Report) -> None:
+def _choose_current(campaign: "CampaignConfig", infos: list[ReturnInfo], report: Report) -> None:
     by_unit: dict[str, list[ReturnInfo]] = {}
     for info in infos:
         usable = info.parsed.readable and bool(len(info.parsed.rows) or not _file_error(info.parsed))
@@ -251,31 +187,3 @@ def _file_error(parsed: ParsedReturn) -> bool:
 
 def _with_unit(findings: list[Finding], unit_code: str) -> list[Finding]:
     return [dataclasses.replace(f, unit_code=unit_code) for f in findings]
-
-
-def _frame(campaign: "Campaign", current: list[ReturnInfo]) -> pd.DataFrame:
-    """The registrations frame, built column by column by joining each return's column lists."""
-    import pandas as pd
-
-    codes = campaign.catalogue.codes
-    class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
-    parts = [info.parsed.rows for info in current]
-
-    def joined(name: str) -> list:
-        return [v for rows in parts for v in getattr(rows, name)]
-
-    data: dict[str, object] = {
-        "unit_code": [info.unit_code for info in current for _ in range(len(info.parsed.rows))],
-        "kind": joined("kind"), "name": joined("name"), "completion": joined("completion")}
-    for code in codes:
-        values = [v for rows in parts for v in rows.items.get(code, [0] * len(rows))]
-        data[code] = [str(v) for v in values] if code in class_codes else pd.array(values, dtype="int64")
-    data.update({"note": joined("note"),
-                 "source_file": [info.entry.file for info in current for _ in range(len(info.parsed.rows))],
-                 "source_sheet": joined("sheet"), "source_row": pd.array(joined("row"), dtype="int64")})
-    if campaign.catalogue.has_types:
-        data["collective_type"] = joined("type")
-    frame = pd.DataFrame(data, columns=registration_columns(campaign))
-    text = [c for c in frame.columns if c not in codes and c != "source_row"] + sorted(class_codes)
-    frame[text] = frame[text].astype(str)  # also gives an empty frame text columns
-    return frame

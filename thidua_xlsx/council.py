@@ -10,13 +10,14 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from thidua_xlsx import council_layout as layout
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
-from thidua_xlsx.rules import ticked
+from thidua_xlsx.rule_registry import ticked
 from thidua_xlsx.status import unit_statuses
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
     from thidua_xlsx.consolidate import Consolidation
 
 FONT = "Times New Roman"
@@ -24,7 +25,6 @@ TITLE_ORDER = ("LDXS", "LDTT", "CSTD_TQ", "CSTD_TINH", "CSTD_CS")
 AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_GD_SO", "GK_SO_NGANH", "GK_UBND_TX",
                "GK_UBND_XA")
 UNKNOWN = "Không xác định"
-UNIT_SOURCE = "đơn vị:"  # the hidden source of a line that stands for a unit's whole list
 SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp" and used by every "Tỷ lệ (%)" formula
 
 
@@ -68,7 +68,7 @@ def _page(ws, header_first: int, header_last: int, last_col: int) -> None:
     ws.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
 
 
-def _title_block(ws, st: _Styles, campaign: "Campaign", last_col: int, subtitle: str) -> int:
+def _title_block(ws, st: _Styles, campaign: "CampaignConfig", last_col: int, subtitle: str) -> int:
     """Issuing body, title with the year, subtitle; returns the next free row."""
     ws.merge_range(0, 0, 0, min(3, last_col), campaign.issuer, st.issuer)
     ws.merge_range(1, 0, 1, last_col, f"TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM {campaign.year}", st.title)
@@ -76,7 +76,7 @@ def _title_block(ws, st: _Styles, campaign: "Campaign", last_col: int, subtitle:
     return 4
 
 
-def _items_by_kind(campaign: "Campaign") -> list[tuple[str, str, list[tuple[str, str]]]]:
+def _items_by_kind(campaign: "CampaignConfig") -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(kind, group, [(code, label)]) in form order: the column groups of "Tổng hợp"."""
     out = []
     for spec in campaign.catalogue.sheets:
@@ -95,7 +95,7 @@ def _counts(frame: pd.DataFrame, kind: str, codes: list[str]) -> dict[str, dict[
     return ticks.groupby(part["unit_code"]).sum().astype(int).to_dict("index")
 
 
-def _summary(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame) -> None:
+def _summary(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame) -> None:
     ws = wb.add_worksheet("Tổng hợp")
     groups = _items_by_kind(campaign)
     units = [(u.code, u.name) for u in campaign.units]
@@ -197,7 +197,7 @@ def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
     ws.insert_chart(total + 2, 1, chart)
 
 
-def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+def _sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(code, section title, candidates) for each title, then each award from the highest; Huân chương by class."""
     spec = campaign.catalogue.sheet(kind)
     if spec is None:
@@ -220,14 +220,14 @@ def _sections(campaign: "Campaign", kind: str, frame: pd.DataFrame) -> list[tupl
     return [s for s in out if not s[2].empty or not s[1].endswith("(chưa ghi hạng)")]
 
 
-def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind: str, sheet_name: str,
+def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame, kind: str, sheet_name: str,
                 flagged: dict[tuple, list[str]]) -> None:
     """One section per title/award. A section longer than council_list_limit is put to the council unit by unit
     (one line per unit's list, voted as a whole) with every candidate who has a finding still listed by name."""
     ws = wb.add_worksheet(sheet_name)
-    headings = ["TT", "Họ và tên" if kind != "tap_the" else "Tập thể", "Đơn vị", "Mức độ hoàn thành", "Ghi chú",
-                "Cần xem lại", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Mã", "Nguồn"]
-    last = 8  # the code and source columns after "Kết quả" are hidden: `thidua history record` reads them
+    headings = list(layout.HEADINGS)
+    headings[layout.NAME] = "Họ và tên" if kind != "tap_the" else "Tập thể"
+    last = layout.LAST_SHOWN
     row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} đăng ký, để Hội đồng bình xét")
     for c, h in enumerate(headings):
         ws.write_string(row, c, h, st.head if c <= last else None)
@@ -259,7 +259,7 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
         k = 0
         for k, (unit_code, count, levels) in enumerate(lists, 1):
             _line(ws, st, r, k, f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
-                  "Xét cả danh sách của đơn vị", [], code, f"{UNIT_SOURCE}{unit_code}")
+                  "Xét cả danh sách của đơn vị", [], code, f"{layout.UNIT_SOURCE}{unit_code}")
             r += 1
         columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
         for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
@@ -268,7 +268,7 @@ def _candidates(wb, st: _Styles, campaign: "Campaign", frame: pd.DataFrame, kind
             r += 1
     for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):
         ws.set_column(c, c, width)
-    ws.set_column(9, 10, None, None, {"hidden": True})
+    ws.set_column(layout.SECTION, layout.SOURCE, None, None, {"hidden": True})  # read by history record
     ws.freeze_panes(head + 1, 2)
     _page(ws, head, head, last)
 
@@ -311,7 +311,7 @@ def _roman(n: int) -> str:
     return out
 
 
-def _review(wb, st: _Styles, campaign: "Campaign", consolidation: "Consolidation") -> None:
+def _review(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consolidation") -> None:
     ws = wb.add_worksheet("Cần xem lại")
     headings = ["TT", "Mức", "Mã", "Nội dung", "Đơn vị", "Tên", "Tệp", "Sheet", "Dòng", "Thông báo"]
     last = len(headings) - 1
@@ -342,7 +342,7 @@ def _review(wb, st: _Styles, campaign: "Campaign", consolidation: "Consolidation
     _page(ws, row, row, last)
 
 
-def _returns(wb, st: _Styles, campaign: "Campaign", consolidation: "Consolidation") -> None:
+def _returns(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consolidation") -> None:
     ws = wb.add_worksheet("Tình hình nộp")
     headings = ["TT", "Mã", "Đơn vị", "Nhận lúc", "Tình trạng", "Số bản", "Dòng tập thể", "Dòng cá nhân", "Lỗi",
                 "Cảnh báo"]
@@ -366,7 +366,7 @@ def _returns(wb, st: _Styles, campaign: "Campaign", consolidation: "Consolidatio
     _page(ws, row, row, last)
 
 
-def write_council_workbook(campaign: "Campaign", consolidation: "Consolidation", path: Path) -> Path:
+def write_council_workbook(campaign: "CampaignConfig", consolidation: "Consolidation", path: Path) -> Path:
     """Write the council workbook; every text that came from a return is written as text, never a formula."""
     tmp = path.with_name(f".{path.name}.tmp")
     wb = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 11},

@@ -91,13 +91,11 @@ def run_demo(directory: Path, example: Path = EXAMPLE, echo: Callable[[str], Non
 
 def _send(campaign: Campaign, echo: Callable[[str], None]) -> dict[str, Path]:
     """Send the forms to the SMTP server named by THIDUA_SMTP_HOST, or write them to outbox/ (dry run)."""
-    from thidua_xlsx.mail import send_forms
-
     if os.environ.get("THIDUA_SMTP_HOST"):
-        result = send_forms(campaign)
+        result = campaign.send()
         echo(f"   Đã gửi {len(result.sent)} thư qua {os.environ['THIDUA_SMTP_HOST']} (nhật ký: mail-log.csv)")
         return {"Nhật ký gửi thư": campaign.root / "mail-log.csv"}
-    result = send_forms(campaign, dry_run=True)
+    result = campaign.send(dry_run=True)
     echo(f"   Chạy thử gửi thư: {len(result.sent)} thư (.eml) trong {result.outbox} "
          "(đặt THIDUA_SMTP_HOST để gửi thật)")
     return {"Thư (chạy thử)": result.outbox}

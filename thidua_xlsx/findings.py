@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
 SEVERITIES = ("error", "warning", "info")
@@ -115,7 +115,8 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding: a row of findings.csv."""
+    """One finding: a row of findings.csv, plus the named fields its message was made from (cell, column, value,
+    ...), so a page or a JSON client can point at the cell or say it again in its own words."""
 
     code: str
     severity: str
@@ -126,17 +127,31 @@ class Finding:
     source_sheet: str
     source_row: int | None
     message: str
+    fields: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def title(self) -> str:
+        """The Vietnamese title of the finding's kind (what a council member reads instead of the code)."""
+        return CATALOGUE[self.code].title
 
 
-FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+FINDING_FIELDS = ("code", "severity", "unit_code", "kind", "name", "source_file", "source_sheet", "source_row",
+                  "message")  # the columns of findings.csv (DOMAIN.md section 5)
 
 
 def finding(code: str, *, unit_code: str = "", kind: str = "", name: str = "", source_file: str = "",
             source_sheet: str = "", source_row: int | None = None, **fields: object) -> Finding:
     """Make a finding of a catalogued code; the message is the code's template filled with the fields."""
     ftype = CATALOGUE[code]
+    kept = {k: _plain(v) for k, v in fields.items()}
     return Finding(code, ftype.severity, unit_code, kind, name, source_file, source_sheet, source_row,
-                   ftype.template.format(name=name, row=source_row, **fields))
+                   ftype.template.format(name=name, row=source_row, **fields), kept)
+
+
+def _plain(value: object) -> object:
+    """A field as JSON takes it: numbers and text as they are (numpy scalars unwrapped), anything else as text."""
+    value = value.item() if hasattr(value, "item") else value
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
 class Report:
@@ -174,7 +189,7 @@ class Report:
                                                     f.source_sheet, f.source_row or 0, f.code))
 
     def as_dicts(self) -> list[dict]:
-        """Findings as dicts, sorted: for JSON and CSV."""
+        """Findings as dicts, sorted, with their named fields under "fields": for JSON and CSV."""
         return [asdict(f) for f in self.sorted()]
 
 

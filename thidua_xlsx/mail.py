@@ -19,11 +19,13 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.errors import CampaignError, ThiduaError
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign, Unit
+    from thidua_xlsx.config import CampaignConfig, Unit
     from thidua_xlsx.returns import CollectResult
+    from thidua_xlsx.status import UnitStatus
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 SECURITIES = ("none", "starttls", "ssl")
@@ -79,7 +81,7 @@ class MailSettings:
         return str(self.values.get("imap_password") or "")
 
 
-def mail_settings(campaign: "Campaign", environ: dict[str, str] | None = None) -> MailSettings:
+def mail_settings(campaign: "CampaignConfig", environ: dict[str, str] | None = None) -> MailSettings:
     """campaign.toml [mail] with defaults, then THIDUA_* environment variables on top (passwords only there)."""
     environ = os.environ if environ is None else environ
     values: dict[str, object] = {**DEFAULTS, **campaign.mail}
@@ -97,21 +99,19 @@ def mail_settings(campaign: "Campaign", environ: dict[str, str] | None = None) -
     return MailSettings(values)
 
 
-def _fields(campaign: "Campaign", settings: MailSettings, unit: "Unit") -> dict[str, object]:
+def _fields(campaign: "CampaignConfig", settings: MailSettings, unit: "Unit") -> dict[str, object]:
     return {"unit": unit.name, "code": unit.code, "year": campaign.year, "issuer": campaign.issuer,
             "office": campaign.office, "deadline": campaign.deadline.strftime("%d/%m/%Y"),
             "contact": settings["contact"] or campaign.office}
 
 
-def build_message(campaign: "Campaign", settings: MailSettings, unit: "Unit", template: str,
+def build_message(campaign: "CampaignConfig", settings: MailSettings, unit: "Unit", template: str,
                   now: datetime | None = None) -> MIMEMultipart:
     """One message to one unit, with its own workbook attached (Vietnamese file name per RFC 2231).
 
     Built with the compat32 API on purpose: its Header encoder keeps the spaces of a long Vietnamese subject
     inside the encoded words, where the default policy's folder (CPython 3.11) drops them ("Đăngký").
     """
-    from thidua_xlsx.campaign import VN_TZ
-
     if not settings["from"]:
         raise CampaignError("Chưa khai báo địa chỉ gửi: khóa [mail].from hoặc biến THIDUA_MAIL_FROM.")
     workbook = campaign.workbooks_dir / f"{unit.code}.xlsx"
@@ -152,11 +152,11 @@ class SendResult:
     outbox: Path | None = None
 
 
-def _log_path(campaign: "Campaign") -> Path:
+def _log_path(campaign: "CampaignConfig") -> Path:
     return campaign.root / MAIL_LOG
 
 
-def sent_log(campaign: "Campaign") -> list[dict[str, str]]:
+def sent_log(campaign: "CampaignConfig") -> list[dict[str, str]]:
     """Every message the campaign has sent, as logged."""
     path = _log_path(campaign)
     if not path.is_file():
@@ -165,8 +165,8 @@ def sent_log(campaign: "Campaign") -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _append_sent(campaign: "Campaign", batch: str, unit: "Unit", message_id: str, at: datetime) -> None:
-    from thidua_xlsx.returns import append_csv
+def _append_sent(campaign: "CampaignConfig", batch: str, unit: "Unit", message_id: str, at: datetime) -> None:
+    from thidua_xlsx.files import append_csv
 
     append_csv(_log_path(campaign), MAIL_LOG_FIELDS,
                [batch, unit.code, unit.email, message_id, at.isoformat(timespec="seconds")])
@@ -210,11 +210,9 @@ def _smtp(settings: MailSettings, password: str) -> smtplib.SMTP:
         raise MailError(f"Không kết nối được máy chủ thư {host}:{port}: {exc}.") from None
 
 
-def send_batch(campaign: "Campaign", units: Iterable["Unit"], template: str, batch: str, dry_run: bool = False,
+def send_batch(campaign: "CampaignConfig", units: Iterable["Unit"], template: str, batch: str, dry_run: bool = False,
                password: str | None = None, progress: Callable[[int], None] | None = None) -> SendResult:
     """Send one message per unit, logging each only once the server accepted it; skip what the batch sent."""
-    from thidua_xlsx.campaign import VN_TZ
-
     settings = mail_settings(campaign)
     result = SendResult()
     done = {row["unit_code"] for row in sent_log(campaign) if row["batch"] == batch}
@@ -265,21 +263,20 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def send_forms(campaign: "Campaign", codes: Iterable[str] | None = None, dry_run: bool = False,
+def send_forms(campaign: "CampaignConfig", codes: Iterable[str] | None = None, dry_run: bool = False,
                password: str | None = None, progress: Callable[[int], None] | None = None) -> SendResult:
     """Send every unit (or the given codes) its registration workbook, once."""
     units = [campaign.unit(c) for c in codes] if codes else campaign.units
     return send_batch(campaign, units, "send", "send", dry_run, password, progress)
 
 
-def remind(campaign: "Campaign", late: bool = False, dry_run: bool = False, password: str | None = None,
-           progress: Callable[[int], None] | None = None) -> SendResult:
-    """Remind units with no return (and late ones with late=True); one reminder per unit and day."""
-    from thidua_xlsx.campaign import VN_TZ
-    from thidua_xlsx.status import LATE, MISSING, unit_statuses
+def remind(campaign: "CampaignConfig", statuses: Iterable["UnitStatus"], late: bool = False, dry_run: bool = False,
+           password: str | None = None, progress: Callable[[int], None] | None = None) -> SendResult:
+    """Remind the units these statuses show without a return (and late ones with late=True); one reminder per
+    unit and day."""
+    from thidua_xlsx.status import LATE, MISSING
 
     states = {MISSING, LATE} if late else {MISSING}
-    statuses = unit_statuses(campaign, campaign.consolidate())
     units = [campaign.unit(s.code) for s in statuses if s.code and s.state in states]
     batch = f"remind-{datetime.now(VN_TZ):%Y-%m-%d}"
     return send_batch(campaign, units, "remind", batch, dry_run, password, progress)
@@ -287,7 +284,7 @@ def remind(campaign: "Campaign", late: bool = False, dry_run: bool = False, pass
 
 # --- collecting from a mailbox ------------------------------------------------------------------------------
 
-def _seen(campaign: "Campaign") -> set[tuple[str, str]]:
+def _seen(campaign: "CampaignConfig") -> set[tuple[str, str]]:
     path = campaign.returns_dir / IMAP_SEEN
     if not path.is_file():
         return set()
@@ -295,7 +292,7 @@ def _seen(campaign: "Campaign") -> set[tuple[str, str]]:
         return {(r["uidvalidity"], r["uid"]) for r in csv.DictReader(fh)}
 
 
-def messages_without_returns(campaign: "Campaign") -> list[dict[str, str]]:
+def messages_without_returns(campaign: "CampaignConfig") -> list[dict[str, str]]:
     """Messages fetched from the mailbox that carried no spreadsheet: for `thidua status`."""
     path = campaign.returns_dir / IMAP_OTHER
     if not path.is_file():
@@ -304,12 +301,13 @@ def messages_without_returns(campaign: "Campaign") -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def collect_imap(campaign: "Campaign", password: str | None = None) -> "CollectResult":
+def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "CollectResult":
     """Fetch new messages since the campaign start; spreadsheet attachments go to returns/ like folder collect."""
     from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
     from imap_tools.errors import MailboxLoginError
 
-    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, append_csv, read_log, store
+    from thidua_xlsx.files import append_csv
+    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, read_log, store
 
     settings = mail_settings(campaign)
     host, port, security = str(settings["imap_host"]), int(settings["imap_port"]), settings["imap_security"]
@@ -356,8 +354,6 @@ def collect_imap(campaign: "Campaign", password: str | None = None) -> "CollectR
 
 def _internaldate(client: imaplib.IMAP4, uid: str) -> datetime:
     """The server's INTERNALDATE of a message: when it arrived, which is what the deadline is judged on."""
-    from thidua_xlsx.campaign import VN_TZ
-
     status, data = client.uid("FETCH", uid, "(INTERNALDATE)")
     raw = next((d for d in data if isinstance(d, bytes) and b"INTERNALDATE" in d), b"")
     parsed = imaplib.Internaldate2tuple(raw)

@@ -13,9 +13,9 @@ from typing import Callable
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
+from thidua_xlsx.files import file_hash
 from thidua_xlsx.findings import Finding, finding
 from thidua_xlsx.headings import HeadingIndex, folded, is_signature_key, is_total_key, name_heading_kind, section_kind
-from thidua_xlsx.returns import file_hash
 from thidua_xlsx.sources import Grid, Unreadable, open_grids
 from thidua_xlsx.text import clean, fix_legacy, fold_many, has_legacy_words
 

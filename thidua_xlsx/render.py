@@ -10,12 +10,12 @@ from thidua_xlsx.findings import SEVERITY_VI, Report
 from thidua_xlsx.status import LATE, MISSING, UnitStatus
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def findings_table(campaign: "Campaign", report: Report) -> Table:
+def findings_table(campaign: "CampaignConfig", report: Report) -> Table:
     """Findings grouped by unit (units.csv order), errors first within a unit."""
     names = {u.code: u.name for u in campaign.units}
     order = {u.code: n for n, u in enumerate(campaign.units)}
@@ -38,7 +38,7 @@ def findings_table(campaign: "Campaign", report: Report) -> Table:
     return table
 
 
-def status_table(campaign: "Campaign", statuses: list[UnitStatus]) -> Table:
+def status_table(campaign: "CampaignConfig", statuses: list[UnitStatus]) -> Table:
     """One line per unit: received time, state, versions, rows, findings by severity."""
     late = sum(s.state == LATE for s in statuses)
     missing = sum(s.state == MISSING for s in statuses)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import csv
-import hashlib
-import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterable
+from typing import TYPE_CHECKING, Iterable
+
+from thidua_xlsx.config import VN_TZ
+from thidua_xlsx.files import append_csv, copy_hashed, sync_file
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".htm", ".html")
 LOG_NAME = "log.csv"
@@ -51,7 +51,7 @@ def safe_name(name: str) -> str:
     return (stem[:80] + ("." + suffix[:10] if suffix else "")).strip()
 
 
-def read_log(campaign: "Campaign") -> list[LogEntry]:
+def read_log(campaign: "CampaignConfig") -> list[LogEntry]:
     """The entries of returns/log.csv, in the order files were collected."""
     path = campaign.returns_dir / LOG_NAME
     if not path.is_file():
@@ -59,54 +59,6 @@ def read_log(campaign: "Campaign") -> list[LogEntry]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [LogEntry(datetime.fromisoformat(r["received_at"]), r["file"], r["source"], r["sha256"],
                          int(r["bytes"])) for r in csv.DictReader(fh)]
-
-
-def _sha256(src: BinaryIO, copy_to: BinaryIO | None = None) -> str:
-    """SHA-256 of a stream read in chunks, each also written to copy_to when given."""
-    h = hashlib.sha256()
-    while chunk := src.read(1 << 20):
-        h.update(chunk)
-        if copy_to is not None:
-            copy_to.write(chunk)
-    return h.hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file."""
-    with path.open("rb") as fh:
-        return _sha256(fh)
-
-
-def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str]:
-    """Copy a file to a hidden temporary name in folder, hashing it on the way: its bytes are read once. The copy
-    gets the usual permissions (the office's shared folder), and nothing is left behind if the copy fails."""
-    tmp = folder / f".{secrets.token_hex(8)}.tmp"
-    try:
-        with source.open("rb") as src, tmp.open("xb") as dst:
-            return tmp, _sha256(src, copy_to=dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: bool = True) -> None:
-    """Append one row to a CSV log (writing its header first), flushed, and synced to disk unless the caller
-    syncs a batch itself: logs are what re-runs trust."""
-    new = not path.exists()
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        if new:
-            writer.writerow(header)
-        writer.writerow(row)
-        fh.flush()
-        if sync:
-            os.fsync(fh.fileno())
-
-
-def _sync(path: Path) -> None:
-    if path.exists():
-        with path.open("rb") as fh:
-            os.fsync(fh.fileno())
 
 
 def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
@@ -130,7 +82,7 @@ def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
     return files
 
 
-def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str | None = None,
+def store(campaign: "CampaignConfig", source: Path, received_at: datetime, origin: str | None = None,
           result: CollectResult | None = None, display_name: str | None = None,
           known: dict[str, str] | None = None, sync: bool = True) -> LogEntry | None:
     """Copy one file into returns/ under a new name and log it; None when the same content is already there.
@@ -140,7 +92,7 @@ def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str
     """
     result = result or CollectResult()
     campaign.returns_dir.mkdir(parents=True, exist_ok=True)
-    tmp, sha = _copy_hashed(source, campaign.returns_dir)
+    tmp, sha = copy_hashed(source, campaign.returns_dir)
     known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
     if sha in known:
         tmp.unlink()
@@ -163,10 +115,8 @@ def store(campaign: "Campaign", source: Path, received_at: datetime, origin: str
     return entry
 
 
-def collect(campaign: "Campaign", paths: list[Path], received_at: datetime | None = None) -> CollectResult:
+def collect(campaign: "CampaignConfig", paths: list[Path], received_at: datetime | None = None) -> CollectResult:
     """Collect files and folders (recursively) into returns/; exact duplicates and non-spreadsheets are listed."""
-    from thidua_xlsx.campaign import VN_TZ
-
     result = CollectResult()
     when = received_at or datetime.now(VN_TZ)
     if when.tzinfo is None:
@@ -179,5 +129,5 @@ def collect(campaign: "Campaign", paths: list[Path], received_at: datetime | Non
             except OSError as exc:  # one unreadable file never stops the others
                 result.skipped.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
     finally:
-        _sync(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed as it was logged
+        sync_file(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed as it was logged
     return result

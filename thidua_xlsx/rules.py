@@ -1,59 +1,25 @@
-"""The rules: one small function per check over the registrations frame, all listed in one registry."""
+"""The same-year rules: one small function per check over the registrations frame (DOMAIN.md section 6)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pandas as pd
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS
 from thidua_xlsx.findings import Finding, row_finding
+from thidua_xlsx.rule_registry import RuleFn, rule, ticked
 from thidua_xlsx.text import fold_many, name_key
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
-RuleFn = Callable[["Campaign", pd.DataFrame], Iterable[Finding]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A registered rule: its name, the codes it may emit, and the check."""
-
-    name: str
-    codes: tuple[str, ...]
-    check: RuleFn
-
-
-RULES: list[Rule] = []
 TITLES = ("LDTT", "LDXS", "CSTD_CS", "CSTD_TINH", "CSTD_TQ")
 _INITIATIVE = re.compile(r"sáng kiến|đề tài|giải pháp|công trình", re.IGNORECASE)
 
 
-def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule and the finding codes it can emit."""
-    def register(fn: RuleFn) -> RuleFn:
-        RULES.append(Rule(fn.__name__, codes, fn))
-        return fn
-    return register
-
-
-def run_rules(campaign: "Campaign", frame: pd.DataFrame) -> list[Finding]:
-    """Every registered rule over the frame; rules needing columns the catalogue lacks yield nothing."""
-    return [f for r in RULES for f in r.check(campaign, frame)]
-
-
-def ticked(frame: pd.DataFrame, code: str) -> pd.Series:
-    """An item column as booleans (a class column is ticked when not "0"); all False when absent."""
-    if code not in frame:
-        return pd.Series(False, index=frame.index)
-    col = frame[code]
-    return col.ne(0) if pd.api.types.is_numeric_dtype(col) else col.ne("0")
-
-
-def _labels(frame: pd.DataFrame, campaign: "Campaign", mask: pd.Series, codes: Iterable[str]) -> pd.Series:
+def _labels(frame: pd.DataFrame, campaign: "CampaignConfig", mask: pd.Series, codes: Iterable[str]) -> pd.Series:
     """For each masked row, the labels of the given items it registers, joined."""
     out = pd.Series("", index=frame.index)
     for code in (c for c in codes if c in frame):
@@ -69,13 +35,13 @@ def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterator[pd.Series]:
         yield rec
 
 
-def _completion_sheets(campaign: "Campaign", frame: pd.DataFrame) -> pd.Series:
+def _completion_sheets(campaign: "CampaignConfig", frame: pd.DataFrame) -> pd.Series:
     kinds = {s.kind for s in campaign.catalogue.sheets if s.completion != "none"}
     return frame["kind"].isin(kinds)
 
 
 @rule("HUAN_CHUONG_THIEU_HANG")
-def order_without_class(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def order_without_class(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """Huân chương ticked without its class."""
     for item in {i.code for i in campaign.catalogue.items if i.kind == "class"}:
         for rec in _rows(frame, frame[item].eq("1")):
@@ -83,7 +49,7 @@ def order_without_class(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[F
 
 
 @rule("DANH_HIEU_KHONG_MUC_DO")
-def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def registration_without_level(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """A title or award on a sheet that asks for a completion level, without one."""
     codes = campaign.catalogue.codes
     any_item = pd.Series(False, index=frame.index)
@@ -96,7 +62,7 @@ def registration_without_level(campaign: "Campaign", frame: pd.DataFrame) -> Ite
 
 
 @rule("LDTT_MUC_DO_THAP")
-def title_with_low_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def title_with_low_level(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """A title with completion HTNV or KHTNV (titles need HTTNV or better)."""
     titled = pd.Series(False, index=frame.index)
     for code in TITLES:
@@ -108,7 +74,7 @@ def title_with_low_level(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[
 
 
 def _requires(code: str, needs: str, finding_code: str, kind: str) -> RuleFn:
-    def check(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+    def check(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
         if code not in frame:
             return
         for rec in _rows(frame, frame["kind"].eq(kind) & ticked(frame, code) & ~ticked(frame, needs)):
@@ -124,7 +90,7 @@ rule("CSTD_TQ_KHONG_CSTD_TINH")(_requires("CSTD_TQ", "CSTD_TINH", "CSTD_TQ_KHONG
 
 
 @rule("CSTDCS_CAN_SANG_KIEN")
-def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def grassroots_fighter_needs_initiative(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """CSTĐCS below HTXSNV is valid only with a recognised initiative: say so unless the note names one."""
     below = frame[ticked(frame, "CSTD_CS") & frame["completion"].isin(["HTTNV"])]
     for rec in _rows(below, ~below["note"].str.contains(_INITIATIVE, na=False)):
@@ -132,7 +98,7 @@ def grassroots_fighter_needs_initiative(campaign: "Campaign", frame: pd.DataFram
 
 
 @rule("TRUNG_TEN_TRONG_DON_VI", "TRUNG_TEN_GIUA_DON_VI")
-def duplicate_names(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def duplicate_names(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """The same person twice in a unit (error), or the same name in two units (warning)."""
     people = frame[frame["kind"].ne("tap_the") & frame["name"].ne("")]
     if people.empty:
@@ -174,7 +140,7 @@ def _per_unit(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @rule("TT_LDTT_TY_LE", "TT_LDXS_TY_LE", "TT_LDXS_KHONG_CSTDCS")
-def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def collective_against_members(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """The unit's own line on sheet A against its people on sheet B (thresholds are campaign settings)."""
     if "LDTT" not in frame:
         return
@@ -201,7 +167,7 @@ def collective_against_members(campaign: "Campaign", frame: pd.DataFrame) -> Ite
 
 
 @rule("CSTDCS_VUOT_TY_LE")
-def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def grassroots_fighter_cap(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """CSTĐCS at most a share of the unit's LĐTT (old sector circulars; a local setting, 0 disables). A unit may
     always have one: a small unit's share would otherwise forbid any."""
     limit = campaign.rules["cstdcs_max_share_of_ldtt"]
@@ -217,6 +183,3 @@ def grassroots_fighter_cap(campaign: "Campaign", frame: pd.DataFrame) -> Iterato
             anchor = frame[frame["unit_code"].eq(code) & frame["kind"].eq("ca_nhan")].iloc[0]
         yield row_finding("CSTDCS_VUOT_TY_LE", anchor, cstdcs=int(unit["cstd"]), ldtt=int(unit["ldtt"]),
                   share=_pct(unit["cstd"] / unit["ldtt"]), limit=_pct(limit))
-
-
-from thidua_xlsx import history  # noqa: E402,F401 - registers the multi-year rules (it imports `rule` from here)

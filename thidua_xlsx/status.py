@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
     from thidua_xlsx.consolidate import Consolidation
 
 ON_TIME, LATE, MISSING = "Đúng hạn", "Muộn", "Chưa nộp"
@@ -29,7 +29,7 @@ class UnitStatus:
     file: str = ""
 
 
-def unit_statuses(campaign: "Campaign", consolidation: "Consolidation") -> list[UnitStatus]:
+def unit_statuses(campaign: "CampaignConfig", consolidation: "Consolidation") -> list[UnitStatus]:
     """One status per unit in units.csv order, then one per return whose unit is unknown."""
     out = []
     by_unit: dict[str, list] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -15,9 +14,10 @@ from xlsxwriter.utility import xl_col_to_name
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, GROUPS, ORDER_CLASSES, TICKED_LEVELS, SheetSpec
 from thidua_xlsx.errors import OverwriteError
+from thidua_xlsx.processes import pool_context
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign, Unit
+    from thidua_xlsx.config import CampaignConfig, Unit
 
 TEMPLATE_VERSION = 1
 PER_WORKER = 16  # below this many workbooks per core, starting processes costs more than it saves
@@ -44,7 +44,7 @@ class Column:
     kind: str = "tick"   # tick or class for items
 
 
-def sheet_columns(campaign: "Campaign", spec: SheetSpec) -> list[Column]:
+def sheet_columns(campaign: "CampaignConfig", spec: SheetSpec) -> list[Column]:
     """The columns of one sheet, in form order."""
     cols = [Column("tt", "TT", width=5), Column("name", spec.name_heading, width=30)]
     if spec.types:
@@ -92,7 +92,7 @@ class _Formats:
         self.meta = add()
 
 
-def _write_header(ws, fmt: _Formats, campaign: "Campaign", unit: "Unit", spec: SheetSpec, ncols: int) -> None:
+def _write_header(ws, fmt: _Formats, campaign: "CampaignConfig", unit: "Unit", spec: SheetSpec, ncols: int) -> None:
     split = max(2, (ncols * 2) // 5)
     last = ncols - 1
     ws.merge_range(0, 0, 0, split - 1, campaign.issuer, fmt.bold_center)
@@ -162,7 +162,7 @@ def _validation(c: Column, types_name: str) -> dict | None:
     return None
 
 
-def _write_sheet(wb, fmt: _Formats, campaign: "Campaign", unit: "Unit", spec: SheetSpec) -> None:
+def _write_sheet(wb, fmt: _Formats, campaign: "CampaignConfig", unit: "Unit", spec: SheetSpec) -> None:
     ws = wb.add_worksheet(spec.name)
     cols = sheet_columns(campaign, spec)
     ncols = len(cols)
@@ -211,7 +211,7 @@ def _write_sheet(wb, fmt: _Formats, campaign: "Campaign", unit: "Unit", spec: Sh
     ws.protect(campaign.password, {"insert_rows": True, "format_columns": True, "format_rows": True})
 
 
-def _write_lists(wb, fmt: _Formats, campaign: "Campaign") -> None:
+def _write_lists(wb, fmt: _Formats, campaign: "CampaignConfig") -> None:
     ws = wb.add_worksheet(LISTS_SHEET)
     lists = {NAME_TICK: ["x"], NAME_LEVELS: list(COMPLETION_LEVELS.values()), NAME_CLASSES: list(ORDER_CLASSES)}
     for spec in campaign.catalogue.sheets:
@@ -227,7 +227,7 @@ def _write_lists(wb, fmt: _Formats, campaign: "Campaign") -> None:
     ws.hide()
 
 
-def _write_meta(wb, fmt: _Formats, campaign: "Campaign", unit: "Unit") -> None:
+def _write_meta(wb, fmt: _Formats, campaign: "CampaignConfig", unit: "Unit") -> None:
     ws = wb.add_worksheet(META_SHEET)
     rows = [("campaign_id", campaign.id), ("unit_code", unit.code), ("unit_name", unit.name),
             ("year", campaign.year), ("preset", campaign.preset), ("template_version", TEMPLATE_VERSION),
@@ -239,7 +239,7 @@ def _write_meta(wb, fmt: _Formats, campaign: "Campaign", unit: "Unit") -> None:
     ws.hide()
 
 
-def write_workbook(campaign: "Campaign", unit: "Unit", path: Path) -> Path:
+def write_workbook(campaign: "CampaignConfig", unit: "Unit", path: Path) -> Path:
     """Write one unit's registration workbook; the same campaign always gives the same bytes."""
     tmp = path.with_name(f".{path.name}.tmp")
     wb = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 12}})
@@ -256,7 +256,7 @@ def write_workbook(campaign: "Campaign", unit: "Unit", path: Path) -> Path:
     return path
 
 
-def write_unit_workbooks(campaign: "Campaign", units: Sequence["Unit"], force: bool = False,
+def write_unit_workbooks(campaign: "CampaignConfig", units: Sequence["Unit"], force: bool = False,
                          progress: Callable[[int], None] | None = None) -> list[Path]:
     """Write workbooks/<CODE>.xlsx for each unit; refuse before writing anything if one exists and not force."""
     out = campaign.workbooks_dir
@@ -273,14 +273,14 @@ def write_unit_workbooks(campaign: "Campaign", units: Sequence["Unit"], force: b
             if progress:
                 progress(1)
         return [path for _, path in targets]
-    # Writing is CPU-bound Python: one process per core (fork, so the campaign is not pickled per task).
+    # Writing is CPU-bound Python: one process per core (forked where possible; spawned workers get the jobs pickled).
     jobs = [(campaign, unit, path) for unit, path in targets]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
         for _ in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
             if progress:
                 progress(1)
     return [path for _, path in targets]
 
 
-def _write_job(job: tuple["Campaign", "Unit", Path]) -> Path:
+def _write_job(job: tuple["CampaignConfig", "Unit", Path]) -> Path:
     return write_workbook(*job)

@@ -1,4 +1,4 @@
-"""Multi-year checks against the history store (DOMAIN.md section 8), and moving results into the store."""
+"""Multi-year checks against the history store (DOMAIN.md section 8)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Iterator
 import pandas as pd
 
 from thidua_xlsx.findings import Finding, row_finding
-from thidua_xlsx.rules import rule, ticked
+from thidua_xlsx.rule_registry import rule, ticked
 from thidua_xlsx.text import name_key
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
 GOOD = ("HTXSNV", "HTTNV")
 
@@ -51,8 +51,8 @@ def _years(years) -> str:
     return ", ".join(str(y) for y in years) if years else "(chưa có năm nào)"
 
 
-def _load(campaign: "Campaign", keys: set[str]) -> tuple[pd.DataFrame, set[int]]:
-    from thidua_xlsx.store import HistoryStore
+def _load(campaign: "CampaignConfig", keys: set[str]) -> tuple[pd.DataFrame, set[int]]:
+    from thidua_xlsx.history_store import HistoryStore
 
     store = HistoryStore.for_campaign(campaign, create=False)
     if store is None or not keys:
@@ -66,7 +66,7 @@ NEEDS_HISTORY = ("CSTD_TINH", "CSTD_TQ", "BK_UBND_TINH", "BK_BO", "BK_TTG", "HC_
 
 @rule("LICH_SU_CSTD_TINH", "LICH_SU_CSTD_TQ", "LICH_SU_BK_TINH", "LICH_SU_BK_TTG", "LICH_SU_HCLD",
       "LICH_SU_KHONG_DU", "LICH_SU_KHAC_DON_VI", "LICH_SU_NHAP_NHANG")
-def history_rules(campaign: "Campaign", frame: pd.DataFrame) -> Iterator[Finding]:
+def history_rules(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """Each individual registering a title or award that looks back, checked against the years in the store."""
     people = frame[frame["kind"].eq("ca_nhan") & frame["name"].ne("")]
     mask = pd.Series(False, index=people.index)
@@ -108,7 +108,7 @@ def _identify(rec: pd.Series, rows: pd.DataFrame, available: set[int]) -> tuple[
     return Past(years, available), note
 
 
-def _check(campaign: "Campaign", rec: pd.Series, past: Past) -> Iterator[Finding]:
+def _check(campaign: "CampaignConfig", rec: pd.Series, past: Past) -> Iterator[Finding]:
     y = campaign.year
     basis = regime(y)
     if _registers(rec, "CSTD_TINH"):
@@ -214,151 +214,3 @@ def _long_service(rec, past: Past, y: int, basis: str, code: str, prior: tuple[s
 def _honour_label(code: str) -> str:
     return {"BK_UBND_TINH": "Bằng khen Chủ tịch UBND tỉnh", "BK_BO": "Bằng khen cấp bộ",
             "BK_TTG": "Bằng khen Thủ tướng Chính phủ", "HC_LD=Ba": "Huân chương Lao động hạng Ba"}.get(code, code)
-
-
-# --- moving results into the store ---------------------------------------------------------------------------
-
-PASSED = {"dat", "dong y", "thong qua", "x", "co", "duoc", "1", "dat yeu cau", "duoc de nghi"}
-NOT_PASSED = {"khong dat", "khong", "khong dong y", "khong thong qua", "0", "loai"}
-
-
-def read_results(campaign: "Campaign", path) -> pd.DataFrame:
-    """A year's final results in the registrations.csv shape (UTF-8 CSV or xlsx), validated."""
-    from pathlib import Path
-
-    from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
-    from thidua_xlsx.store import HistoryError
-
-    path = Path(path)
-    if not path.is_file():
-        raise HistoryError(f"Không tìm thấy tệp {path}.")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-            frame = pd.read_excel(path, engine="calamine", dtype=str).fillna("")
-        else:
-            frame = pd.read_csv(path, dtype=str, encoding="utf-8", keep_default_na=False)
-    except UnicodeDecodeError:
-        raise HistoryError(f"{path.name}: tệp CSV phải được lưu với mã UTF-8.") from None
-    except Exception as exc:  # pandas and calamine raise many types for a file that is not a table
-        raise HistoryError(f"{path.name}: không đọc được ({exc.__class__.__name__}).") from None
-    missing = [c for c in ("unit_code", "kind", "name", "completion") if c not in frame.columns]
-    if missing:
-        raise HistoryError(f"{path.name}: thiếu cột {', '.join(missing)} (cần dạng của registrations.csv).")
-    problems = []
-    for n, rec in enumerate(frame.to_dict("records"), 2):
-        if rec["kind"] not in KINDS:
-            problems.append(f"dòng {n}: kind '{rec['kind']}' không hợp lệ ({', '.join(KINDS)})")
-        if rec["completion"] not in ("", *COMPLETION_LEVELS):
-            problems.append(f"dòng {n}: completion '{rec['completion']}' không hợp lệ")
-        if not str(rec["name"]).strip():
-            problems.append(f"dòng {n}: thiếu tên")
-        for code in campaign.catalogue.codes:
-            value = str(rec.get(code, "0") or "0")
-            if value not in ("0", "1", "Nhất", "Nhì", "Ba"):
-                problems.append(f"dòng {n}: cột {code} ghi '{value}' (chỉ 0, 1 hoặc Nhất/Nhì/Ba)")
-    if problems:
-        more = f" (và {len(problems) - 5} lỗi khác)" if len(problems) > 5 else ""
-        raise HistoryError(f"{path.name}: " + "; ".join(problems[:5]) + more + ".")
-    return frame
-
-
-def import_results(campaign: "Campaign", path, year: int) -> tuple[int, int]:
-    """Import a year's results; returns (rows imported, rows of that year replaced)."""
-    from thidua_xlsx.store import HistoryStore
-
-    frame = read_results(campaign, path)
-    store = HistoryStore.for_campaign(campaign)
-    replaced = store.import_year(campaign.issuer, year, frame, list(campaign.catalogue.codes), str(path))
-    return len(frame), replaced
-
-
-def council_results(campaign: "Campaign") -> tuple[pd.DataFrame, list[str]]:
-    """The registrations with only what the council passed ("Kết quả" of the council workbook); and the
-    results that could not be understood."""
-    from python_calamine import CalamineWorkbook
-
-    from thidua_xlsx.council import UNIT_SOURCE
-    from thidua_xlsx.report import report_paths
-    from thidua_xlsx.store import HistoryError
-    from thidua_xlsx.text import fold
-
-    paths = report_paths(campaign)
-    for key in ("registrations", "council"):
-        if not paths[key].is_file():
-            raise HistoryError(f"Chưa có {paths[key]}; chạy thidua report trước khi ghi kết quả.")
-    frame = pd.read_csv(paths["registrations"], dtype=str, keep_default_na=False)
-    codes = [c for c in campaign.catalogue.codes if c in frame.columns]
-    where = {(r.source_file, r.source_sheet, str(r.source_row)): i for i, r in enumerate(frame.itertuples())}
-    passed: dict[int, dict[str, str]] = {}
-    unclear = []
-    listed: set[tuple] = set()  # (source, section code): decided one by one, never by a unit's whole list
-    blocks: list[tuple[str, str]] = []  # (unit code, section code) of the unit lists passed as a whole
-    book = CalamineWorkbook.from_path(str(paths["council"]))
-    for sheet in ("Tập thể", "Cá nhân", "Gia đình"):
-        if sheet not in book.sheet_names:
-            continue
-        for row in book.get_sheet_by_name(sheet).to_python():
-            if len(row) < 11 or not row[10] or row[10] == "Nguồn":
-                continue
-            source, section = str(row[10]), str(row[9])
-            whole_unit = source.startswith(UNIT_SOURCE)
-            key = tuple(source.split("\t"))
-            if not whole_unit:
-                listed.add((key, section))
-            verdict = fold(str(row[8]))
-            if not str(row[8]).strip() or verdict in NOT_PASSED:
-                continue
-            if verdict not in PASSED:
-                unclear.append(f"{sheet}: {row[1]} ({row[2]}) ghi \"{row[8]}\"")
-            elif whole_unit:
-                blocks.append((source[len(UNIT_SOURCE):], section))
-            elif key in where:
-                code, _, value = section.partition("=")
-                passed.setdefault(where[key], {})[code] = value or "1"
-    for unit_code, section in blocks:
-        code, _, value = section.partition("=")
-        if code not in frame.columns:
-            continue
-        chosen = frame[code].eq(value) if value else ~frame[code].isin(("", "0"))
-        for i in frame.index[frame["unit_code"].eq(unit_code) & chosen]:
-            key = (frame.at[i, "source_file"], frame.at[i, "source_sheet"], frame.at[i, "source_row"])
-            if (key, section) not in listed:
-                passed.setdefault(i, {})[code] = value or "1"
-    result = frame.copy()
-    for code in codes:
-        result[code] = "0"
-    for i, granted in passed.items():
-        for code, value in granted.items():
-            result.at[i, code] = value
-    return result, unclear
-
-
-def record_results(campaign: "Campaign", all_registered: bool = False) -> tuple[int, int, list[str]]:
-    """Store this campaign's results: what the council passed, or every registration; returns (rows,
-    replaced, unclear verdicts)."""
-    from thidua_xlsx.report import report_paths
-    from thidua_xlsx.store import HistoryError, HistoryStore
-
-    if all_registered:
-        path = report_paths(campaign)["registrations"]
-        if not path.is_file():
-            raise HistoryError(f"Chưa có {path}; chạy thidua report trước.")
-        frame, unclear, source = read_results(campaign, path), [], str(path)
-    else:
-        frame, unclear = council_results(campaign)
-        source = str(report_paths(campaign)["council"])
-    frame = frame[frame["unit_code"].ne("")]
-    store = HistoryStore.for_campaign(campaign)
-    replaced = store.import_year(campaign.issuer, campaign.year, frame, list(campaign.catalogue.codes), source)
-    return len(frame), replaced, unclear
-
-
-def person_years(campaign: "Campaign", name: str) -> pd.DataFrame:
-    """Every stored year of the people with this name (any unit), oldest first."""
-    from thidua_xlsx.store import HistoryStore
-
-    store = HistoryStore.for_campaign(campaign, create=False)
-    if store is None:
-        return pd.DataFrame(columns=["year", "unit_code", "kind", "name", "completion", "honours"])
-    rows = store.people(campaign.issuer, {name_key(name)})
-    return rows.sort_values(["unit_code", "year"]).drop(columns=["name_key"]) if not rows.empty else rows

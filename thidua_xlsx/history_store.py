@@ -29,7 +29,7 @@ from thidua_xlsx.errors import ThiduaError
 from thidua_xlsx.text import clean, name_key
 
 if TYPE_CHECKING:
-    from thidua_xlsx.campaign import Campaign
+    from thidua_xlsx.config import CampaignConfig
 
 DEFAULT_FILE = "lich-su.sqlite"
 metadata = MetaData()
@@ -76,7 +76,7 @@ class HistoryError(ThiduaError):
     """The history store cannot be opened, or an imported file is not a year's results."""
 
 
-def history_url(campaign: "Campaign") -> str:
+def history_url(campaign: "CampaignConfig") -> str:
     """THIDUA_HISTORY_URL, else [history].url of campaign.toml, else lich-su.sqlite beside the campaign folder."""
     url = os.environ.get("THIDUA_HISTORY_URL") or campaign.history_url
     if url:
@@ -110,7 +110,7 @@ class HistoryStore:
             return "(địa chỉ không hợp lệ)"
 
     @classmethod
-    def for_campaign(cls, campaign: "Campaign", create: bool = True) -> "HistoryStore | None":
+    def for_campaign(cls, campaign: "CampaignConfig", create: bool = True) -> "HistoryStore | None":
         """The campaign's store; None when it is a SQLite file that does not exist yet and create is False."""
         url = history_url(campaign)
         if not create and url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():

@@ -1,0 +1,51 @@
+"""The registrations frame: the current returns' rows as one DataFrame with the columns of registrations.csv."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from thidua_xlsx.config import CampaignConfig
+    from thidua_xlsx.reader import Rows
+
+BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
+TAIL_COLUMNS = ("note", "source_file", "source_sheet", "source_row")
+
+
+def registration_columns(campaign: "CampaignConfig") -> list[str]:
+    """The columns of registrations.csv (DOMAIN.md section 5), plus collective_type when the form has types."""
+    extra = ["collective_type"] if campaign.catalogue.has_types else []
+    return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
+
+
+def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "Rows"]]) -> "pd.DataFrame":
+    """The frame of (unit code, stored file name, rows) of each current return, built column by column by
+    joining each return's column lists."""
+    import pandas as pd
+
+    codes = campaign.catalogue.codes
+    class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
+    parts = [rows for _, _, rows in current]
+
+    def joined(name: str) -> list:
+        return [v for rows in parts for v in getattr(rows, name)]
+
+    def repeated(values: list[str]) -> list[str]:
+        return [v for v, rows in zip(values, parts) for _ in range(len(rows))]
+
+    data: dict[str, object] = {
+        "unit_code": repeated([unit for unit, _, _ in current]),
+        "kind": joined("kind"), "name": joined("name"), "completion": joined("completion")}
+    for code in codes:
+        values = [v for rows in parts for v in rows.items.get(code, [0] * len(rows))]
+        data[code] = [str(v) for v in values] if code in class_codes else pd.array(values, dtype="int64")
+    data.update({"note": joined("note"), "source_file": repeated([file for _, file, _ in current]),
+                 "source_sheet": joined("sheet"), "source_row": pd.array(joined("row"), dtype="int64")})
+    if campaign.catalogue.has_types:
+        data["collective_type"] = joined("type")
+    frame = pd.DataFrame(data, columns=registration_columns(campaign))
+    text = [c for c in frame.columns if c not in codes and c != "source_row"] + sorted(class_codes)
+    frame[text] = frame[text].astype(str)  # also gives an empty frame text columns
+    return frame

@@ -1,0 +1,64 @@
+"""Worker processes: fork where the platform has it (workers start at once and inherit what is loaded), spawn
+elsewhere (Windows), and one helper to run a job beside the caller without pickling its arguments."""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from multiprocessing.connection import Connection
+from typing import Callable
+
+
+def fork_context() -> multiprocessing.context.BaseContext | None:
+    """The fork start method where the platform has one, else None."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method for a process pool: fork where there is one, else spawn (jobs are then pickled)."""
+    return fork_context() or multiprocessing.get_context("spawn")
+
+
+class Beside:
+    """A job running in a forked child while the caller works on; join() returns once it is done and raises
+    RuntimeError with the child's error if it failed. Without fork, the job runs inside join()."""
+
+    def __init__(self, job: Callable[[], None]) -> None:
+        self._job = job
+        self._process = None
+        context = fork_context()
+        if context is not None:
+            self._reader, writer = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run_child, args=(job, writer), daemon=True)
+            self._process.start()  # forked: the job and what it refers to are inherited, never pickled
+            writer.close()
+
+    def join(self) -> None:
+        """Wait for the job; raise if it failed."""
+        if self._process is None:
+            self._job()
+            return
+        try:
+            error = self._reader.recv() if self._reader.poll(None) else ""
+        except EOFError:
+            error = ""
+        self._process.join()
+        self._reader.close()
+        if error or self._process.exitcode:
+            raise RuntimeError(error or f"tiến trình con dừng với mã {self._process.exitcode}")
+
+    def kill(self) -> None:
+        """Stop the job (the caller failed): no child outlives it."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+
+def _run_child(job: Callable[[], None], writer: Connection) -> None:
+    try:
+        job()
+        writer.send("")
+    except BaseException as exc:  # the parent raises it; the child must not print a traceback of its own
+        writer.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+    finally:
+        writer.close()
