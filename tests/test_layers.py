@@ -91,3 +91,14 @@ def test_the_layer_test_sees_a_cycle_and_an_upward_import(tmp_path):
                      "def f():\n    from thidua_xlsx.reader import read_return\n")
     assert _runtime_imports(tree) == {"campaign", "reader"}
     assert _layer("campaign") > _layer("reader") > _layer("config") > _layer("text")
+
+
+def test_the_coverage_gate_counts_asserted_codes_only(tmp_path):
+    from asserted import asserted_codes
+
+    (tmp_path / "test_a.py").write_text(
+        "EXPECTED = [('CODE_A', 1)]\n"
+        "def test_x(report):\n    assert report.rows(['code']) == EXPECTED\n"
+        "def test_y(codes):\n    assert 'CODE_B' not in codes and not 'CODE_C' in codes\n"
+        "def test_z(result):\n    seen = {'CODE_D'}\n    run(result)\n", encoding="utf-8")
+    assert asserted_codes(tmp_path, {"CODE_A", "CODE_B", "CODE_C", "CODE_D"}) == {"CODE_A"}

@@ -13,7 +13,7 @@ from thidua_xlsx.catalogue import COMPLETION_LEVELS
 from thidua_xlsx.errors import CampaignError, OverwriteError
 from thidua_xlsx.template import first_data_row, sheet_columns
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "example"
+EXAMPLE = Path(__file__).resolve().parent / "example"  # package data: a wheel install has it too
 
 
 def fill_workbook(campaign: Campaign, unit_code: str, rows: Iterable[dict], target: Path) -> Path:
