@@ -124,9 +124,11 @@ def test_unclear_marks_are_findings_and_not_counted(campaign, tmp_path):
     result = consolidated(campaign, path)
     assert reading(result) == [
         ("GIA_TRI_KHONG_RO", "Lê Thị Thu Hà", 13, "Ô D13 (cột \"HTTNV\") ghi \"2\": không phải dấu đăng ký, "
-                                                  "không được tính."),
+                                                  "không được tính. Để đọc được, thêm vào campaign.toml, dưới "
+                                                  "[marks], dòng: \"2\" = \"tick\"."),
         ("GIA_TRI_KHONG_RO", "Lê Thị Thu Hà", 13, "Ô E13 (cột \"LĐTT\") ghi \"??\": không phải dấu đăng ký, "
-                                                  "không được tính."),
+                                                  "không được tính. Để đọc được, thêm vào campaign.toml, dưới "
+                                                  "[marks], dòng: \"??\" = \"tick\"."),
         ("TONG_CONG_LECH", "", 16, "Dòng Tổng cộng ghi 2 ở cột \"HTTNV\", đếm được 1."),
         ("TONG_CONG_LECH", "", 16, "Dòng Tổng cộng ghi 2 ở cột \"LĐTT\", đếm được 1."),
         ("DANH_HIEU_KHONG_MUC_DO", "Lê Thị Thu Hà", 13,
@@ -200,7 +202,9 @@ def test_values_under_an_unknown_heading_are_not_lost_silently(campaign, tmp_pat
             [1, "Bùi Thị Hương", "x", "x", "x", "Chuyên viên"], [2, "Đỗ Minh Khánh", "x", "x", "", "Phó Chánh VP"]]
     result = consolidated(campaign, write_xlsx(tmp_path / "vp.xlsx", {"S": rows}))
     assert reading(result) == [("COT_KHONG_NHAN_DANG", "", None, "Cột \"Kỷ niệm chương\" không khớp danh mục; 1 ô "
-                                                                "có giá trị ở cột này không được tính.")]
+                                                                "có giá trị ở cột này không được tính. Để đọc được, "
+                                                                "thêm vào campaign.toml, dưới [headings], dòng: "
+                                                                "\"Kỷ niệm chương\" = \"<mã>\".")]
     assert rows_of(result, "name", "LDTT") == [("Bùi Thị Hương", 1), ("Đỗ Minh Khánh", 1)]
 
 
@@ -231,7 +235,10 @@ def test_headings_as_units_shorten_them(campaign, tmp_path):
                    "BK_UBND_TINH") == [("tap_the", "HTXSNV", 1, 1, 1, "Ba", 0, 0),
                                        ("ca_nhan", "HTXSNV", 1, 0, 0, "0", 1, 1)]
     assert reading(result) == [("COT_KHONG_NHAN_DANG", "", None, "Cột \"Bằng khen\" không khớp danh mục; 1 ô có "
-                                                                "giá trị ở cột này không được tính.")]
+                                                                "giá trị ở cột này không được tính. Có phải «Bằng khen "
+                                                                "Bộ trưởng Bộ Công Thương»? Để đọc được, thêm vào "
+                                                                "campaign.toml, dưới [headings], dòng: \"Bằng khen\" = "
+                                                                "\"BK_BO\".")]
 
 
 def test_a_sheet_with_an_unrecognised_table_beside_a_good_one_is_said(campaign, filled_return, tmp_path):

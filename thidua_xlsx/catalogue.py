@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thidua_xlsx.errors import CampaignError
+from thidua_xlsx.text import fold
 
 COMPLETION_LEVELS: dict[str, str] = {
     "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
@@ -52,6 +53,8 @@ class Catalogue:
 
     sheets: tuple[SheetSpec, ...]
     items: tuple[Item, ...]
+    headings: tuple[tuple[str, str], ...] = ()  # taught by the clerk: folded heading -> item code or column
+    marks: tuple[tuple[str, tuple[str, ...]], ...] = ()  # taught: folded cell text -> item codes, "tick" or "blank"
 
     def items_of(self, sheet_key: str) -> tuple[Item, ...]:
         """Items of one sheet, titles before awards as on the form."""
@@ -158,4 +161,47 @@ def parse_catalogue(data: dict, default_rows: dict[str, int] | None = None) -> C
     clash = next((i.code for i in items if i.code in reserved), None)
     if clash:
         raise CampaignError(f"campaign.toml: mã '{clash}' trùng với một cột dành riêng, hãy đặt mã khác.")
-    return Catalogue(sheets=tuple(sheets), items=tuple(items))
+    codes = {i.code for i in items}
+    return Catalogue(sheets=tuple(sheets), items=tuple(items), headings=_taught_headings(data, codes),
+                     marks=_taught_marks(data, codes))
+
+
+HEADING_TARGETS = ("honorific", "birth_year", "gender", "position", "sub_unit", "staff_id", "headcount",
+                   "completion", "items", "note", "ignore")
+MARK_WORDS = ("tick", "blank")
+
+
+def _teaching_table(data: dict, table: str) -> dict:
+    raw = data.get(table, {})
+    if not isinstance(raw, dict):
+        raise CampaignError(f"campaign.toml: [{table}] phải là một bảng các dòng \"chữ trong tệp\" = \"mã\".")
+    return raw
+
+
+def _taught_headings(data: dict, codes: set[str]) -> tuple[tuple[str, str], ...]:
+    """[headings]: a heading seen in a return -> an item code, a completion level or a descriptive column."""
+    allowed = (*sorted(codes), *COMPLETION_LEVELS, *HEADING_TARGETS)
+    taught = []
+    for heading, target in _teaching_table(data, "headings").items():
+        if not fold(heading) or target not in allowed:
+            raise CampaignError(f"campaign.toml: khóa {heading!r} trong [headings] là {target!r}, phải là một "
+                                f"trong: {', '.join(allowed)}.")
+        taught.append((fold(heading), str(target)))
+    return tuple(taught)
+
+
+def _taught_marks(data: dict, codes: set[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """[marks]: a cell text -> "tick", "blank", a completion level, or the item codes it stands for (a class as
+    "HC_LD=Ba")."""
+    taught = []
+    for text, target in _teaching_table(data, "marks").items():
+        targets = [target] if isinstance(target, str) else target
+        ok = isinstance(targets, list) and targets and all(isinstance(t, str) for t in targets) and fold(text)
+        known = (*MARK_WORDS, *COMPLETION_LEVELS)
+        bad = [t for t in targets if t.partition("=")[0] not in codes and t not in known] if ok else targets
+        if not ok or bad or (len(targets) > 1 and set(targets) & set(MARK_WORDS)):
+            raise CampaignError(f"campaign.toml: khóa {text!r} trong [marks] là {target!r}, phải là \"tick\", "
+                                f"\"blank\", một mức hoàn thành ({', '.join(COMPLETION_LEVELS)}) hoặc (danh sách) mã "
+                                f"mục trong: {', '.join(sorted(codes))}.")
+        taught.append((fold(text), tuple(targets)))
+    return tuple(taught)

@@ -6,59 +6,31 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from thidua_xlsx.catalogue import Catalogue
+from thidua_xlsx.catalogue import COMPLETION_LEVELS, Catalogue
 from thidua_xlsx.text import fold
+from thidua_xlsx.vocabulary import (
+    ABBREVIATIONS,
+    CLASS_WORDS,
+    COMPLETION_TEXT,
+    DESCRIPTIVE_HEADINGS,
+    FILLER_WORDS,
+    INFO_HEADINGS,
+    ITEM_ALIASES,
+    KIND_HEADINGS,
+    LEVEL_ALIASES,
+    NAME_HEADINGS,
+    NAME_PARTS,
+    NOTE_HEADINGS,
+    NOTE_PREFIXES,
+    SECTION_TITLES,
+    SIGNATURE_MARKERS,
+    TEXT_ITEM_HEADINGS,
+    TOTAL_KEYS,
+    TT_HEADINGS,
+    TYPE_HEADINGS,
+)
 
-NAME_HEADINGS = {
-    "ca_nhan": ("ho va ten", "ho ten", "ho va ten ca nhan", "ten ca nhan", "ca nhan", "ho va ten can bo"),
-    "gia_dinh": ("ho gia dinh", "ho gia dinh chu ho", "gia dinh", "ten ho gia dinh", "chu ho", "ten gia dinh"),
-    "tap_the": ("phong don vi", "ten phong don vi", "don vi", "ten don vi", "ten tap the", "tap the",
-                "co quan don vi", "ten co quan don vi", "phong ban don vi", "ten tap the don vi"),
-}
-SECTION_TITLES = {"tap_the": ("tap the",), "ca_nhan": ("ca nhan",), "gia_dinh": ("gia dinh", "ho gia dinh")}
-TT_HEADINGS = ("tt", "stt", "so tt", "so thu tu")
-NOTE_HEADINGS = ("ghi chu", "ghi chu sang kien", "ghi chu ly do")
-TYPE_HEADINGS = ("loai tap the", "loai", "loai hinh", "loai hinh tap the")
-COMPLETION_TEXT = ("dang ky muc do hoan thanh nhiem vu", "muc do hoan thanh nhiem vu", "muc do hoan thanh",
-                   "muc do", "xep loai", "danh gia xep loai", "muc do hoan thanh nv")
-LEVEL_ALIASES = {
-    "HTXSNV": ("hoan thanh xuat sac nhiem vu", "htxsnv", "htxs nv", "htxs", "hoan thanh xuat sac", "xuat sac"),
-    "HTTNV": ("hoan thanh tot nhiem vu", "httnv", "htt nv", "htt", "hoan thanh tot", "tot"),
-    "HTNV": ("hoan thanh nhiem vu", "htnv"),
-    "KHTNV": ("khong hoan thanh nhiem vu", "khtnv", "khong hoan thanh"),
-}
-# Abbreviations units write for the shared item codes (DOMAIN.md section 3).
-ITEM_ALIASES = {
-    "LDTT": ("lao dong tien tien", "ldtt", "tap the ldtt", "tt ldtt", "tap the lao dong tien tien", "danh hieu ldtt"),
-    "LDXS": ("tap the ldxs", "ldxs", "tt ldxs", "tap the lao dong xuat sac", "lao dong xuat sac"),
-    "CSTD_CS": ("chien si thi dua co so", "cstd co so", "cstdcs", "cstd cs", "chien si thi dua cs", "cstd cap co so"),
-    "CSTD_TINH": ("chien si thi dua cap tinh", "cstd cap tinh", "cstd tinh", "chien si thi dua tinh",
-                  "cstd cap bo nganh tinh", "chien si thi dua cap bo nganh tinh"),
-    "CSTD_TQ": ("chien si thi dua toan quoc", "cstd toan quoc", "cstdtq", "cstd tq"),
-    "GK_GD_SO": ("giay khen giam doc so", "giay khen gd so", "gk giam doc so", "gk gd so", "gkgd so",
-                 "giay khen cua giam doc so"),
-    "BK_UBND_TINH": ("bang khen chu tich ubnd tinh", "bk ubnd tinh", "bang khen ubnd tinh", "bk chu tich ubnd tinh",
-                     "bang khen cua chu tich ubnd tinh", "bang khen chu tich uy ban nhan dan tinh", "bk tinh"),
-    "BK_BO": ("bang khen bo truong", "bk bo truong", "bk bo", "bang khen bo", "bang khen cap bo",
-              "bang khen bo cong thuong", "bk bct"),
-    "BK_TTG": ("bang khen thu tuong chinh phu", "bk ttg", "bang khen ttg", "bk thu tuong", "bang khen thu tuong",
-               "bang khen cua thu tuong chinh phu", "bk ttcp"),
-    "HC_LD": ("huan chuong lao dong hang", "huan chuong lao dong", "hcld", "hc ld", "huan chuong ld",
-              "huan chuong lao dong hang nhat nhi ba"),
-}
-# Columns units add for their own use: read past without a finding.
-INFO_HEADINGS = ("chuc vu", "chuc danh", "chuc vu don vi", "don vi cong tac", "nam sinh", "ngay sinh", "gioi tinh",
-                 "dia chi", "phong ban", "so dien thoai", "ma so", "ma can bo", "noi cong tac")
-SIGNATURE_MARKERS = ("truong phong", "thu truong", "giam doc", "nguoi lap", "ky ghi ro",
-                     "noi nhan", "xac nhan", "ky ten", "chu tich", "ky dong dau", "lanh dao don vi")
 FUZZY_MIN = 0.86
-# Abbreviations units write in headings, expanded before comparing words.
-ABBREVIATIONS = {"bk": "bang khen", "gk": "giay khen", "hc": "huan chuong", "ld": "lao dong",
-                 "cstd": "chien si thi dua", "ttg": "thu tuong", "ttcp": "thu tuong chinh phu",
-                 "xsnv": "xuat sac nhiem vu", "tnv": "tot nhiem vu", "gd": "giam doc", "sy": "si",
-                 "ct": "chu tich", "ubnd": "uy ban nhan dan", "td": "thi dua", "tq": "toan quoc"}
-FILLER_WORDS = frozenset({"cua", "dang", "ky", "danh", "hieu", "hinh", "thuc", "cap"})
-CLASS_WORDS = {"nhat": "Nhất", "nhi": "Nhì", "ba": "Ba", "i": "Nhất", "ii": "Nhì", "iii": "Ba"}
 
 
 def _words(key: str) -> frozenset[str]:
@@ -77,8 +49,8 @@ class HeadingIndex:
     """Heading label -> (role, code) for one campaign catalogue and one kind of table."""
 
     def __init__(self, catalogue: Catalogue, kind: str) -> None:
-        own = catalogue.sheet(kind)
-        own_items = catalogue.items_of(own.key) if own else ()
+        own = catalogue.sheet(kind) if kind else None
+        own_items = catalogue.items_of(own.key) if own else catalogue.items
         other_items = [i for i in catalogue.items if i not in own_items]
         self.exact: dict[str, tuple[str, str]] = {}
         for item in (*own_items, *other_items):  # own sheet first: its labels win
@@ -87,17 +59,25 @@ class HeadingIndex:
         for code, aliases in LEVEL_ALIASES.items():
             for alias in aliases:
                 self.exact.setdefault(alias, ("level", code))
-        for alias in COMPLETION_TEXT:
-            self.exact.setdefault(alias, ("completion", ""))
-        for role, aliases in (("tt", TT_HEADINGS), ("note", NOTE_HEADINGS), ("type", TYPE_HEADINGS),
-                              ("info", INFO_HEADINGS)):
+        for role, aliases in (("completion", COMPLETION_TEXT), ("tt", TT_HEADINGS), ("note", NOTE_HEADINGS),
+                              ("type", TYPE_HEADINGS), ("info", INFO_HEADINGS), ("kind", KIND_HEADINGS),
+                              ("items", TEXT_ITEM_HEADINGS)):
             for alias in aliases:
                 self.exact.setdefault(alias, (role, ""))
-        for alias in (*NAME_HEADINGS[kind], *(fold(s.name_heading) for s in catalogue.sheets if s.kind == kind)):
+        for field, aliases in DESCRIPTIVE_HEADINGS.items():
+            for alias in aliases:
+                self.exact.setdefault(alias, ("desc", field))
+        for alias, order in NAME_PARTS.items():
+            self.exact.setdefault(alias, ("name_part", str(order)))
+        names = (*NAME_HEADINGS[kind], *(fold(s.name_heading) for s in catalogue.sheets if s.kind == kind or not kind))
+        for alias in names:
             self.exact[alias] = ("name", "")
+        self.exact.update(taught_headings(catalogue))
         self.item_kinds = {i.code: i.kind for i in catalogue.items}
+        self.own_codes = frozenset(i.code for i in own_items)
+        self.labels = {i.code: i.label for i in (*reversed(other_items), *reversed(own_items))}
         self._fuzzy_keys = [k for k, v in self.exact.items() if v[0] in ("item", "level") and len(k) > 8]
-        own_codes = {i.code for i in own_items} | set(LEVEL_ALIASES)
+        own_codes = self.own_codes | set(LEVEL_ALIASES)
         self._word_sets = [(_words(k), tuple(k.split()[:2]), v) for k, v in self.exact.items()
                            if v[0] in ("item", "level") and v[1] in own_codes]
 
@@ -113,8 +93,8 @@ class HeadingIndex:
         if not key:
             return None
         hit = self.exact.get(key) or (self.exact.get(key[8:]) if key.startswith("dang ky ") else None)
-        if hit is None and key.removeprefix("dang ky ").startswith(("muc do", "xep loai")):
-            return "completion", ""  # "Mức độ HTNV", "Xếp loại năm 2022"
+        if hit is None:
+            hit = _by_prefix(key.removeprefix("dang ky "))
         if hit is None:
             best, best_ratio = None, FUZZY_MIN
             for alias in self._fuzzy_keys:
@@ -148,24 +128,61 @@ class HeadingIndex:
 
 
 def name_heading_kind(label: str) -> str | None:
-    """The kind of table a name heading introduces (ca_nhan, gia_dinh, tap_the), if it is one."""
+    """The kind of table a name heading introduces (ca_nhan, gia_dinh, tap_the; "" for a table of both kinds, its
+    rows' kinds then come from sections or a kind column), or None when it is not one. The first part of a
+    split name ("Họ đệm", "Họ") introduces a table of people."""
     key = folded(label)
     for kind, aliases in NAME_HEADINGS.items():
         if key in aliases:
             return kind
-    return None
+    return "ca_nhan" if NAME_PARTS.get(key) == 0 else None
+
+
+_SECTION_NUMBER = re.compile(r"^(?:[a-f]|[ivx]{1,4}|\d{1,2}) ")
 
 
 def section_kind(label: str) -> str | None:
-    """The kind named by a section title such as "A/ TẬP THỂ" or "B. CÁ NHÂN"."""
-    key = folded(label)
-    words = key.split(" ")
-    if len(words) >= 2 and len(words[0]) == 1 and words[0] in "abcdef":
-        rest = " ".join(words[1:])
-        for kind, titles in SECTION_TITLES.items():
-            if rest in titles:
-                return kind
+    """The kind named by a section title: "A/ TẬP THỂ", "II. CÁ NHÂN", "1. Cá nhân:", "Tập thể:"."""
+    key = _SECTION_NUMBER.sub("", folded(label), count=1)
+    for kind, titles in SECTION_TITLES.items():
+        if key in titles:
+            return kind
     return None
+
+
+def _by_prefix(key: str) -> tuple[str, str] | None:
+    """Headings known by how they begin: "Mức độ HTNV", "Xếp loại năm 2022", "Tự đánh giá…", "Chức vụ hiện nay",
+    "Năm sinh (dương lịch)", "Tổng số CB, CC, VC"."""
+    if key.startswith(("muc do", "xep loai", "tu danh gia", "tu xep loai")):
+        return "completion", ""
+    for prefix, field in (("chuc vu", "position"), ("chuc danh", "position"), ("nam sinh", "birth_year"),
+                          ("ngay sinh", "birth_year"), ("ngay thang nam sinh", "birth_year"),
+                          ("don vi cong tac", "sub_unit"), ("tong so", "headcount"), ("ma nv", "staff_id")):
+        if key.startswith(prefix + " "):
+            return "desc", field
+    return None
+
+
+def taught_headings(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
+    """The clerk's [headings] of campaign.toml, as (role, code) by folded heading."""
+    taught = {}
+    for key, target in catalogue.headings:
+        if target in DESCRIPTIVE_HEADINGS:
+            taught[key] = ("desc", target)
+        elif target in COMPLETION_LEVELS:
+            taught[key] = ("level", target)
+        elif target in ("completion", "items", "note"):
+            taught[key] = (target, "")
+        elif target == "ignore":
+            taught[key] = ("info", "")
+        else:
+            taught[key] = ("item", target)
+    return taught
+
+
+def is_note_key(key: str) -> bool:
+    """A folded notes line under a table ("Ghi chú: …", "Lưu ý …")."""
+    return key.startswith(NOTE_PREFIXES)
 
 
 _DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
@@ -176,9 +193,6 @@ def is_signature_key(key: str) -> bool:
     PHÒNG"...)."""
     key += " "
     return any(marker in key for marker in SIGNATURE_MARKERS) or bool(_DATE_LINE.search(key))
-
-
-TOTAL_KEYS = frozenset({"tong cong", "cong", "tong", "tong so", "tong cong toan don vi"})
 
 
 def is_total_key(key: str) -> bool:

@@ -10,12 +10,14 @@ from functools import lru_cache
 ACUTE, GRAVE, HOOK, TILDE, DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
 TONE_MARKS = frozenset((ACUTE, GRAVE, HOOK, TILDE, DOT))
 _TONE_DIGIT = {ACUTE: "1", GRAVE: "2", HOOK: "3", TILDE: "4", DOT: "5"}
-_SPACES = re.compile(r"\s+")
+# The one rule for control characters (README "Reading returns"): every C0 and C1 control character (U+0000-U+001F,
+# U+007F-U+009F; tabs and line breaks included) counts as a space, and runs of spaces become one.
+_SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def clean(value: object) -> str:
-    """Text as it should be stored: NFC, spaces collapsed, trimmed."""
+    """Text as it should be stored: NFC, control characters and runs of spaces made one space, trimmed."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
