@@ -103,7 +103,8 @@ def test_report_writes_the_csv_contract_and_never_overwrites(collected):
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["unit_code", "kind", "name", "completion", "LDTT", "LDXS", "GK_GD_SO", "BK_UBND_TINH",
                              "BK_BO", "BK_TTG", "HC_LD", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "note", "source_file",
-                             "source_sheet", "source_row"]
+                             "source_sheet", "source_row", "honorific", "birth_year", "gender", "position",
+                             "sub_unit", "staff_id", "headcount"]
     assert [(r["unit_code"], r["kind"], r["name"], r["LDTT"], r["CSTD_CS"], r["source_row"]) for r in rows] == [
         ("VP", "tap_the", "Văn phòng Sở", "1", "0", "10"), ("VP", "ca_nhan", "Võ Văn Rân", "1", "0", "11"),
         ("KHTC", "tap_the", "Phòng Kế hoạch - Tài chính - Tổng hợp", "0", "0", "10"),

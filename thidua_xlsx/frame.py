@@ -12,12 +12,15 @@ if TYPE_CHECKING:
 
 BASE_COLUMNS = ("unit_code", "kind", "name", "completion")
 TAIL_COLUMNS = ("note", "source_file", "source_sheet", "source_row")
+# What returns say about each registrant besides the registration, empty where a return lacks it (DOMAIN.md 5).
+DESCRIPTIVE_COLUMNS = ("honorific", "birth_year", "gender", "position", "sub_unit", "staff_id", "headcount")
 
 
 def registration_columns(campaign: "CampaignConfig") -> list[str]:
-    """The columns of registrations.csv (DOMAIN.md section 5), plus collective_type when the form has types."""
+    """The columns of registrations.csv (DOMAIN.md section 5): collective_type when the form has types, then the
+    descriptive columns."""
     extra = ["collective_type"] if campaign.catalogue.has_types else []
-    return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra]
+    return [*BASE_COLUMNS, *campaign.catalogue.codes, *TAIL_COLUMNS, *extra, *DESCRIPTIVE_COLUMNS]
 
 
 def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "Rows"]]) -> "pd.DataFrame":
@@ -45,6 +48,7 @@ def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "R
                  "source_sheet": joined("sheet"), "source_row": pd.array(joined("row"), dtype="int64")})
     if campaign.catalogue.has_types:
         data["collective_type"] = joined("type")
+    data.update({name: joined(name) for name in DESCRIPTIVE_COLUMNS})
     frame = pd.DataFrame(data, columns=registration_columns(campaign))
     text = [c for c in frame.columns if c not in codes and c != "source_row"] + sorted(class_codes)
     frame[text] = frame[text].astype(str)  # also gives an empty frame text columns

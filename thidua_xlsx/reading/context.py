@@ -6,16 +6,13 @@ from __future__ import annotations
 import json
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
 from thidua_xlsx.headings import HeadingIndex, folded
 from thidua_xlsx.reading import decode
 from thidua_xlsx.reading.cells import Texts
+from thidua_xlsx.reading.model import ParsedReturn, Rows
 from thidua_xlsx.vocabulary import DESCRIPTIVE, DESCRIPTIVE_HEADINGS, DESCRIPTIVE_LABELS, ITEM_ALIASES
-
-if TYPE_CHECKING:
-    from thidua_xlsx.reader import ParsedReturn
 
 
 @lru_cache(maxsize=8)
@@ -28,8 +25,6 @@ class Context:
     """The state of reading one file, shared by its tables."""
 
     def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
-        from thidua_xlsx.reader import Rows
-
         parsed.rows = Rows(items={code: [] for code in catalogue.codes})
         self.parsed, self.catalogue = parsed, catalogue
         self.indexes = indexes(catalogue)
