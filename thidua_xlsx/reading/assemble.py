@@ -28,7 +28,7 @@ class TableReader:
         self.ctx, self.grid, self.spot, self.plan = ctx, grid, spot, plan
         self.start = plan.data
         seg = grid.rows[plan.data:spot.end]
-        wide = max([max((col.c for col in plan.columns), default=0) + 1, *map(len, seg)])
+        wide = max([max((*(col.c for col in plan.columns), *plan.unknown), default=0) + 1, *map(len, seg)])
         self.seg = seg
         self.by_column = list(zip(*(row + [None] * (wide - len(row)) if len(row) < wide else row
                                     for row in seg))) or [()] * wide  # the body transposed once

@@ -47,19 +47,19 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str]
             continue
         if (not label or label[0] in "(0123456789") and is_numbering(seg[i]):
             continue  # the numbered-columns row, wherever it is
-        section = None if marked[i] else _section(seg[i], label)
+        numbered = isinstance(tt, (int, float)) and not isinstance(tt, bool)
+        section = None if marked[i] or numbered else _section(seg[i], label)
         if section:
             kind = section
             continue
-        numbered = isinstance(tt, (int, float)) and not isinstance(tt, bool)
         if not numbered and ((not marked[i] and _footer_label(label, key)) or _footer_cells(seg[i], names)):
             footer, layout.stop = True, min(layout.stop, i)
             continue
-        if footer and not (label and (numbered or any(decode.tick(cells[i]) == 1 for cells in ticks))):
+        if footer and not ((label and numbered) or any(decode.tick(cells[i]) == 1 for cells in ticks)):
             continue  # the signature block: signers' names, titles; a registrant typed below it is read
         if marked[i] and not label and tt in _BLANK and _continues(layout, i, marks):
             layout.merged[i] = layout.data[-1]
-        elif marked[i] or (label and not after_total) or footer:
+        elif marked[i] or (label and (numbered or not after_total)) or footer:
             if footer:
                 layout.late.append(len(layout.data))
             layout.data.append(i)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from thidua_xlsx.headings import HeadingIndex, folded, name_heading_kind
 from thidua_xlsx.reading.cells import Texts
+from thidua_xlsx.reading.decode import tick
 from thidua_xlsx.reading.locate import Spot
 from thidua_xlsx.vocabulary import GENDER_VALUES
 
@@ -47,8 +48,9 @@ class Plan:
 def plan_table(rows: list[list], spot: Spot, index: HeadingIndex, texts: Texts) -> Plan:
     """Map the columns of one table from its heading row and, when it is one, the sub-heading row below."""
     top = texts.column(rows[spot.head])
-    sub = texts.column(rows[spot.head + 1]) if spot.head + 1 < spot.end else []
-    is_sub = _is_sub(sub, spot.name_col, index)
+    sub_row = rows[spot.head + 1] if spot.head + 1 < spot.end else []
+    sub = texts.column(sub_row)
+    is_sub = _is_sub(sub_row, sub, spot.name_col, index)
     plan = Plan(columns=[])
     group = ""
     for c in range(max(len(top), len(sub) if is_sub else 0)):
@@ -82,11 +84,14 @@ def _column(c: int, top: str, sub: str, group: str, index: HeadingIndex, is_name
     return Column(c, hit[0], hit[1], label)
 
 
-def _is_sub(sub: list[str], name_col: int, index: HeadingIndex) -> bool:
-    """A second heading row: its name cell is empty (merged) or a heading itself, and some cell is a heading."""
+def _is_sub(sub_row: list, sub: list[str], name_col: int, index: HeadingIndex) -> bool:
+    """A second heading row: its name cell is empty (merged) or a heading itself, no cell is a tick, and some
+    cell is a heading."""
     name_cell = sub[name_col] if name_col < len(sub) else ""
     if name_cell and name_heading_kind(name_cell) is None and index.classify(name_cell) is None:
         return False
+    if any(tick(v) == 1 for v in sub_row if not isinstance(v, str) or len(v) < 3):
+        return False  # a tick: the first data row
     return any(index.classify(s) for s in sub if s) or any(folded(s) in GENDER_VALUES for s in sub if s)
 
 
