@@ -166,5 +166,7 @@ def test_check_json_keeps_the_fields_of_each_finding(campaign, filled_return):
     assert unclear == [{
         "code": "GIA_TRI_KHONG_RO", "severity": "error", "unit_code": "VP", "kind": "ca_nhan", "name": "Võ Văn Rân",
         "source_file": stored, "source_sheet": "B. Cá nhân", "source_row": 11,
-        "message": "Ô E11 (cột \"Lao động tiên tiến\") ghi \"??\": không phải dấu đăng ký, không được tính.",
-        "fields": {"cell": "E11", "column": "Lao động tiên tiến", "value": "??"}}]
+        "message": "Ô E11 (cột \"Lao động tiên tiến\") ghi \"??\": không phải dấu đăng ký, không được tính. Để đọc "
+                   "được, thêm vào campaign.toml, dưới [marks], dòng: \"??\" = \"tick\".",
+        "fields": {"cell": "E11", "column": "Lao động tiên tiến", "value": "??",
+                   "hint": "Để đọc được, thêm vào campaign.toml, dưới [marks], dòng: \"??\" = \"tick\"."}}]

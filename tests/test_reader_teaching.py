@@ -51,8 +51,12 @@ def test_a_taught_heading_and_mark_are_read_on_the_next_run(campaign, tmp_path):
      "campaign.toml: khóa 'v' trong [marks] là 1, phải là \"tick\", \"blank\", một mức hoàn thành (HTXSNV, HTTNV, "
      "HTNV, KHTNV) hoặc (danh sách) mã mục trong: BK_BO, BK_TTG, BK_UBND_TINH, CSTD_CS, CSTD_TINH, CSTD_TQ, "
      "GK_GD_SO, HC_LD, LDTT, LDXS."),
+    ('[marks]\n"HCLĐ IV" = "HC_LD=Tư"\n',
+     "campaign.toml: khóa 'HCLĐ IV' trong [marks] là 'HC_LD=Tư', phải là \"tick\", \"blank\", một mức hoàn thành "
+     "(HTXSNV, HTTNV, HTNV, KHTNV) hoặc (danh sách) mã mục trong: BK_BO, BK_TTG, BK_UBND_TINH, CSTD_CS, CSTD_TINH, "
+     "CSTD_TQ, GK_GD_SO, HC_LD, LDTT, LDXS."),
     ('headings = "LDTT"\n', "campaign.toml: [headings] phải là một bảng các dòng \"chữ trong tệp\" = \"mã\"."),
-], ids=["unknown-code", "tick-with-item", "not-text", "not-a-table"])
+], ids=["unknown-code", "tick-with-item", "not-text", "no-such-class", "not-a-table"])
 def test_bad_teaching_is_refused_naming_the_key(make_campaign, table, message):
     with pytest.raises(CampaignError) as err:
         make_campaign(edit=lambda text: table + text if not table.startswith("[") else text + "\n" + table,

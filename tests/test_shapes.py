@@ -79,3 +79,17 @@ def test_unknown_text_items_and_items_of_the_other_kind_are_findings(campaign, t
          "Ô E8 (cột \"Hình thức khen thưởng\") ghi \"BK Sở\": không phải dấu đăng ký, không được tính. Có phải "
          "«Bằng khen Bộ trưởng Bộ Công Thương»? Để đọc được, thêm vào campaign.toml, dưới [marks], dòng: "
          "\"BK Sở\" = \"BK_BO\".")]
+
+
+def test_a_table_of_both_kinds_without_sections_takes_each_kind_from_the_name(campaign, tmp_path):
+    rows = [["Đơn vị: Phòng Quản lý Công nghiệp"],
+            ["TT", "Tên tập thể, cá nhân", "Xếp loại", "Danh hiệu thi đua"],
+            [1, "Phòng Quản lý Công nghiệp", "HTXSNV", "Tập thể LĐTT"],
+            [2, "Trương Văn Hải", "HTTNV", "LĐTT"],
+            [3, "Tô Thị Hạnh", "HTTNV", "LĐTT"],
+            [4, "Tổ Kỹ thuật", "HTTNV", "Tập thể LĐTT"]]
+    result = consolidated(campaign, shapes.Shape({"S": rows}, []).write(tmp_path / "qlcn.xlsx"))
+    assert rows_of(result, "kind", "name", "LDTT") == [
+        ("tap_the", "Phòng Quản lý Công nghiệp", 1), ("ca_nhan", "Trương Văn Hải", 1),
+        ("ca_nhan", "Tô Thị Hạnh", 1), ("tap_the", "Tổ Kỹ thuật", 1)]
+    assert reading(result) == []

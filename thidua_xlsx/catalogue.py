@@ -134,11 +134,7 @@ def parse_catalogue(data: dict, default_rows: dict[str, int] | None = None) -> C
             types=tuple(types),
         ))
     keys = [s.key for s in sheets]
-    for field in ("key", "kind", "name"):
-        values = [getattr(s, field) for s in sheets]
-        dup = next((v for v in values if values.count(v) > 1), None)
-        if dup is not None:
-            raise CampaignError(f"campaign.toml: khóa '{field}' = {dup!r} bị lặp trong [[sheets]].")
+    _unique_sheets(sheets)
     items = []
     for n, raw in enumerate(data.get("items", []), 1):
         where = f"[[items]] thứ {n}"
@@ -166,6 +162,14 @@ def parse_catalogue(data: dict, default_rows: dict[str, int] | None = None) -> C
                      marks=_taught_marks(data, codes))
 
 
+def _unique_sheets(sheets: list[SheetSpec]) -> None:
+    for field in ("key", "kind", "name"):
+        values = [getattr(s, field) for s in sheets]
+        dup = next((v for v in values if values.count(v) > 1), None)
+        if dup is not None:
+            raise CampaignError(f"campaign.toml: khóa '{field}' = {dup!r} bị lặp trong [[sheets]].")
+
+
 HEADING_TARGETS = ("honorific", "birth_year", "gender", "position", "sub_unit", "staff_id", "headcount",
                    "completion", "items", "note", "ignore")
 MARK_WORDS = ("tick", "blank")
@@ -190,6 +194,12 @@ def _taught_headings(data: dict, codes: set[str]) -> tuple[tuple[str, str], ...]
     return tuple(taught)
 
 
+def _mark_target(target: str, codes: set[str]) -> bool:
+    """"tick", "blank", a level, an item code, or a class item with its class ("HC_LD=Ba")."""
+    code, _, cls = target.partition("=")
+    return target in (*MARK_WORDS, *COMPLETION_LEVELS) or (code in codes and cls in ("", *ORDER_CLASSES))
+
+
 def _taught_marks(data: dict, codes: set[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """[marks]: a cell text -> "tick", "blank", a completion level, or the item codes it stands for (a class as
     "HC_LD=Ba")."""
@@ -197,8 +207,7 @@ def _taught_marks(data: dict, codes: set[str]) -> tuple[tuple[str, tuple[str, ..
     for text, target in _teaching_table(data, "marks").items():
         targets = [target] if isinstance(target, str) else target
         ok = isinstance(targets, list) and targets and all(isinstance(t, str) for t in targets) and fold(text)
-        known = (*MARK_WORDS, *COMPLETION_LEVELS)
-        bad = [t for t in targets if t.partition("=")[0] not in codes and t not in known] if ok else targets
+        bad = [t for t in targets if not _mark_target(t, codes)] if ok else targets
         if not ok or bad or (len(targets) > 1 and set(targets) & set(MARK_WORDS)):
             raise CampaignError(f"campaign.toml: khóa {text!r} trong [marks] là {target!r}, phải là \"tick\", "
                                 f"\"blank\", một mức hoàn thành ({', '.join(COMPLETION_LEVELS)}) hoặc (danh sách) mã "

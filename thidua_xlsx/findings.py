@@ -44,13 +44,13 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
                 "Sheet có {rows} dòng dữ liệu nhưng không tìm thấy bảng đăng ký (thiếu cột Họ và tên/Phòng, đơn vị "
                 "và TT); các dòng này không được đọc, đề nghị kiểm tra.", "file"),
     FindingType("COT_KHONG_NHAN_DANG", "warning", "Cột không nhận dạng được",
-                "Cột \"{column}\" không khớp danh mục; {cells} ô có giá trị ở cột này không được tính.{hint}",
+                "Cột \"{column}\" không khớp danh mục; {cells} ô có giá trị ở cột này không được tính. {hint}",
                 "file"),
     FindingType("TEP_CO_MACRO", "warning", "Tệp có macro",
                 "Tệp .xlsm có chứa macro; macro không được chạy, chỉ đọc dữ liệu.", "file"),
     # cell and row level
     FindingType("GIA_TRI_KHONG_RO", "error", "Giá trị không rõ",
-                "Ô {cell} (cột \"{column}\") ghi \"{value}\": không phải dấu đăng ký, không được tính.{hint}",
+                "Ô {cell} (cột \"{column}\") ghi \"{value}\": không phải dấu đăng ký, không được tính. {hint}",
                 "row"),
     FindingType("MUC_KHAC_LOAI", "error", "Danh hiệu không dành cho đối tượng này",
                 "Cột \"{column}\" ghi \"{item}\": danh hiệu/hình thức này không dành cho đối tượng của dòng "

@@ -97,9 +97,12 @@ SIGNATURE_MARKERS = ("truong phong", "thu truong", "giam doc", "nguoi lap", "ky 
                      "truong don vi")
 NOTE_PREFIXES = ("ghi chu", "luu y", "chu y", "chu thich")
 TOTAL_KEYS = frozenset({"tong cong", "cong", "tong", "tong so", "tong cong toan don vi"})
-# Words that start the name of a collective, for rows of a table of both kinds with no section or kind column.
-COLLECTIVE_WORDS = ("phong", "to", "truong", "khoa", "ban", "xi nghiep", "cong ty", "chi nhanh", "doi", "van phong",
-                    "trung tam", "tap the", "chi cuc", "thanh tra", "ban quan ly", "so", "xa", "thon", "hop tac xa")
+# Words that start the name of a collective, for rows of a table of both kinds with no section or kind column;
+# with their tone marks, lower case: "Trường" is a school, "Trương" a family name; "Tổ" a team, "Tô" a family name.
+COLLECTIVE_WORDS = ("phòng", "tổ", "trường", "khoa", "ban", "xí nghiệp", "công ty", "chi nhánh", "đội", "văn phòng",
+                    "trung tâm", "tập thể", "chi cục", "thanh tra", "sở", "xã", "thôn", "hợp tác xã", "cơ quan",
+                    "điện lực", "phân xưởng", "bộ phận", "hội", "đoàn thanh niên", "chi bộ", "công đoàn", "ủy ban",
+                    "uỷ ban")
 # How the descriptive columns are named to a clerk (in the hints of findings).
 DESCRIPTIVE_LABELS = {"honorific": "Ông/Bà", "birth_year": "Năm sinh", "gender": "Giới tính", "position": "Chức vụ",
                       "sub_unit": "Đơn vị công tác", "staff_id": "Mã cán bộ", "headcount": "Tổng số người"}

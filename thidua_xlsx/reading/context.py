@@ -107,7 +107,7 @@ class Context:
 
 
 def _hint(table: str, text: str, target: str, label: str) -> str:
-    """' Có phải «label»? … dòng: "text" = "target".' (a TOML line: JSON strings are TOML basic strings)."""
+    """'Có phải «label»? … dòng: "text" = "target".' (a TOML line: JSON strings are TOML basic strings)."""
     line = f"{json.dumps(text, ensure_ascii=False)} = \"{target or '<mã>'}\""
-    ask = f" Có phải «{label}»?" if label else ""
-    return f"{ask} Để đọc được, thêm vào campaign.toml, dưới [{table}], dòng: {line}."
+    ask = f"Có phải «{label}»? " if label else ""
+    return f"{ask}Để đọc được, thêm vào campaign.toml, dưới [{table}], dòng: {line}."

@@ -64,7 +64,7 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str]
                 layout.late.append(len(layout.data))
             layout.data.append(i)
             row_kind = kind_of(str(by_column[kind_col][i] or "")) if kind_col is not None else None
-            layout.kinds.append(row_kind or kind or _guess_kind(key))
+            layout.kinds.append(row_kind or kind or _guess_kind(label))
     return layout
 
 
@@ -95,7 +95,10 @@ def _continues(layout: Layout, i: int, marks: list) -> bool:
     return all(cells[parent] in _BLANK for cells in marks if cells[i] not in _BLANK)
 
 
-def _guess_kind(key: str) -> str:
+_COLLECTIVE_STARTS = tuple(w + " " for w in COLLECTIVE_WORDS)
+
+
+def _guess_kind(label: str) -> str:
     """A row of a table of both kinds with no section and no kind column: a collective when its name begins like
     one ("Phòng …", "Tổ …", "Trường …"), else a person."""
-    return "tap_the" if key.startswith(tuple(w + " " for w in COLLECTIVE_WORDS)) else "ca_nhan"
+    return "tap_the" if label.lower().startswith(_COLLECTIVE_STARTS) else "ca_nhan"
