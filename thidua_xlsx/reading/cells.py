@@ -43,11 +43,12 @@ class Texts:
 
     def column(self, values: list | tuple) -> list[str]:
         """text() of a whole column: one NFC pass and one legacy check over the NUL-joined cells when none holds
-        a NUL and all are good Unicode (the usual case); cell by cell otherwise."""
+        a NUL itself (counted, so no cell's text can shift another's) and all are good Unicode (the usual case);
+        cell by cell otherwise."""
         strings = [v for v in values if isinstance(v, str) and v]
         if not strings:
             return [self.text(v) for v in values]
-        joined = "\x00".join(strings)
+        joined = " \x00 ".join(strings)  # spaces around: no word (legacy check) spans two cells
         if joined.count("\x00") != len(strings) - 1:
             return [self.text(v) for v in values]
         nfc = unicodedata.normalize("NFC", joined)
