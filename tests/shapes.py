@@ -178,12 +178,15 @@ def import_template() -> Shape:
              "Danh hiệu thi đua/Hình thức khen thưởng"],
             [1, "Phòng Kỹ thuật an toàn - Môi trường", None, None, "TAPTHE", "HTXSNV", "Tập thể LĐTT"],
             [2, "Châu Văn Lực", "Trưởng phòng", "Phòng KTAT-MT", "CANHAN", "HTXSNV", "CSTĐCS/LĐTT"],
-            [3, "Nông Thị Mai", "Chuyên viên", "Phòng KTAT-MT", "Khen thưởng cá nhân", "HTTNV", "LĐTT"]]
+            [3, "Nông Thị Mai", "Chuyên viên", "Phòng KTAT-MT", "Khen thưởng cá nhân", "HTTNV", "LĐTT"],
+            [4, "Đại tá Hà Minh Chiến", "Chỉ huy trưởng", "Ban Chỉ huy quân sự", "CANHAN", "HTTNV", "LĐTT"]]
     expected = [
         _collective("Phòng Kỹ thuật an toàn - Môi trường", "HTXSNV", {"LDTT": 1}),
         _person("Châu Văn Lực", "HTXSNV", {"LDTT": 1, "CSTD_CS": 1}, position="Trưởng phòng",
                 sub_unit="Phòng KTAT-MT"),
-        _person("Nông Thị Mai", "HTTNV", {"LDTT": 1}, position="Chuyên viên", sub_unit="Phòng KTAT-MT")]
+        _person("Nông Thị Mai", "HTTNV", {"LDTT": 1}, position="Chuyên viên", sub_unit="Phòng KTAT-MT"),
+        _person("Hà Minh Chiến", "HTTNV", {"LDTT": 1}, honorific="Đại tá", position="Chỉ huy trưởng",
+                sub_unit="Ban Chỉ huy quân sự")]
     return Shape({"Import": rows}, expected)
 
 
@@ -191,12 +194,13 @@ def several_collectives() -> Shape:
     """A company's xí nghiệp, each its own row, with a head count beside each ("Tổng số CC, VC và NLĐ")."""
     rows = [["CÔNG TY ĐIỆN LỰC QUẢNG NGÃI"], ["Đơn vị: Công ty Điện lực Quảng Ngãi"], ["A/ TẬP THỂ"],
             ["STT", "Tên tập thể", "Tổng số CC, VC và NLĐ", "Xếp loại", "Danh hiệu thi đua", "Hình thức khen thưởng"],
-            [1, "Công ty Điện lực Quảng Ngãi", 412, "HTXSNV", "Tập thể LĐXS", "BK Thủ tướng"],
+            [1, "Công ty Điện lực Quảng Ngãi", 412, "HTXSNV", "Tập thể LĐXS", "BK Thủ tướng; HCLĐ hạng Ba"],
             [2, "Điện lực Bình Sơn", 58, "HTXSNV", "Tập thể LĐTT", "Bằng khen Chủ tịch UBND tỉnh"],
             [3, "Điện lực Sơn Tịnh", 47, "HTTNV", "Tập thể LĐTT", None],
             [4, "Xí nghiệp Dịch vụ điện lực", 35, "HTTNV", "TT LĐTT", "GK Giám đốc Sở"]]
     expected = [
-        _collective("Công ty Điện lực Quảng Ngãi", "HTXSNV", {"LDXS": 1, "BK_TTG": 1}, headcount="412"),
+        _collective("Công ty Điện lực Quảng Ngãi", "HTXSNV", {"LDXS": 1, "BK_TTG": 1, "HC_LD": "Ba"},
+                    headcount="412"),
         _collective("Điện lực Bình Sơn", "HTXSNV", {"LDTT": 1, "BK_UBND_TINH": 1}, headcount="58"),
         _collective("Điện lực Sơn Tịnh", "HTTNV", {"LDTT": 1}, headcount="47"),
         _collective("Xí nghiệp Dịch vụ điện lực", "HTTNV", {"LDTT": 1, "GK_GD_SO": 1}, headcount="35")]

@@ -8,7 +8,7 @@ from conftest import consolidated, rows_of
 from test_reader import reading
 
 COLUMNS = ("kind", "name", "completion", "LDTT", "LDXS", "CSTD_CS", "CSTD_TINH", "GK_GD_SO", "BK_UBND_TINH",
-           "BK_TTG", "note", *shapes.DESCRIPTIVE)
+           "BK_TTG", "HC_LD", "note", *shapes.DESCRIPTIVE)
 CLEAN = [(shapes.school_form, "QLCN"), (shapes.proposal_list, "QLTM"), (shapes.flat_three_part_names, "VP"),
          (shapes.combined_sections, "TTRA"), (shapes.import_template, "KTAT"), (shapes.several_collectives, "DL_QNG"),
          (shapes.two_row_people, "QLNL")]
@@ -92,4 +92,17 @@ def test_a_table_of_both_kinds_without_sections_takes_each_kind_from_the_name(ca
     assert rows_of(result, "kind", "name", "LDTT") == [
         ("tap_the", "Phòng Quản lý Công nghiệp", 1), ("ca_nhan", "Trương Văn Hải", 1),
         ("ca_nhan", "Tô Thị Hạnh", 1), ("tap_the", "Tổ Kỹ thuật", 1)]
+    assert reading(result) == []
+
+
+def test_gender_ticked_under_nam_nu_and_a_person_of_ong_family_keeps_the_name(campaign, tmp_path):
+    rows = [["Đơn vị: Phòng Quản lý Năng lượng"],
+            ["TT", "Họ và tên", "Giới tính", None, "HTXSNV", "HTTNV", "LĐTT"],
+            [None, None, "Nam", "Nữ"],
+            [1, "Ông Văn Tùng", "x", None, None, "x", "x"],
+            [2, "Bà Hoàng Thị Lan", None, "x", "x", None, "x"]]
+    shape = shapes.Shape({"S": rows}, [], {"S": [(1, 2, 1, 3)]})
+    result = consolidated(campaign, shape.write(tmp_path / "qlnl.xlsx"))
+    assert rows_of(result, "name", "honorific", "gender", "completion", "LDTT") == [
+        ("Ông Văn Tùng", "", "Nam", "HTTNV", 1), ("Hoàng Thị Lan", "Bà", "Nữ", "HTXSNV", 1)]
     assert reading(result) == []
