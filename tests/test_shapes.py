@@ -106,3 +106,12 @@ def test_gender_ticked_under_nam_nu_and_a_person_of_ong_family_keeps_the_name(ca
     assert rows_of(result, "name", "honorific", "gender", "completion", "LDTT") == [
         ("Ông Văn Tùng", "", "Nam", "HTTNV", 1), ("Hoàng Thị Lan", "Bà", "Nữ", "HTXSNV", 1)]
     assert reading(result) == []
+
+
+def test_a_payroll_above_a_registration_on_one_sheet_is_said(campaign, tmp_path):
+    rows = [*shapes.payroll().sheets["Lương"], [], *shapes.flat_three_part_names().sheets["Sheet1"]]
+    result = consolidated(campaign, shapes.Shape({"S": rows}, []).write(tmp_path / "vp.xlsx"))
+    assert rows_of(result, "name") == [("Bùi Thị Hương",), ("Đỗ Minh Khánh",), ("Kiều Phúc",)]
+    assert reading(result) == [("TRANG_TINH_KHONG_NHAN_DANG", "", None,
+                                "Sheet có 3 dòng dữ liệu nhưng không tìm thấy bảng đăng ký (thiếu cột Họ và tên/Phòng, "
+                                "đơn vị và TT); các dòng này không được đọc, đề nghị kiểm tra.")]

@@ -10,17 +10,22 @@ from thidua_xlsx.sources import Grid
 
 
 def read_sheet(ctx: Context, grid: Grid) -> list[tuple[str, int]]:
-    """Read every registration table of a sheet; [(sheet, filled rows)] when it has none but holds data (a
-    payroll, a phone list, a table nobody can read)."""
+    """Read every registration table of a sheet; [(sheet, filled rows not read)] when it has data outside them:
+    no registration table at all, or a table of names with nothing a registration has (a payroll, a phone list)."""
     read = 0
+    skipped = 0
     for spot in find_tables(grid.rows, ctx.texts, ctx.parsed.unit_lines):
         plan = plan_table(grid.rows, spot, ctx.indexes[spot.kind], ctx.texts)
         if not plan.is_registration:
+            skipped += _filled(grid.rows[spot.head:spot.end])
             continue
         ctx.tables += 1
         read += 1
         TableReader(ctx, grid, spot, plan).read()
-    if read:
-        return []
-    filled = sum(1 for row in grid.rows if sum(v not in ("", None) for v in row) >= 2)
+    filled = skipped if read else _filled(grid.rows)
     return [(grid.name, filled)] if filled >= 2 else []
+
+
+def _filled(rows: list[list]) -> int:
+    """Rows with at least two values: what a sheet or a table holds."""
+    return sum(1 for row in rows if sum(v not in ("", None) for v in row) >= 2)
