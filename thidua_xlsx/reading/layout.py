@@ -68,12 +68,17 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str]
     return layout
 
 
+_SECTION_WORDS = ("thể", "nhân", "đình", "the", "nhan", "dinh")  # of every section title, accented or not
+
+
 def _section(row: list, label: str) -> str | None:
     """The kind a section row names ("I. TẬP THỂ", "Cá nhân:"), in its name cell or its first text."""
-    if label:
-        return section_kind(label) if len(label) < 40 else None
-    strings = [v for v in row if isinstance(v, str) and v.strip()]
-    return section_kind(strings[0]) if len(strings) == 1 and len(strings[0]) < 40 else None
+    if not label:
+        strings = [v for v in row if isinstance(v, str) and v.strip()]
+        label = strings[0] if len(strings) == 1 else ""
+    if len(label) >= 40 or not any(word in label.lower() for word in _SECTION_WORDS):
+        return None  # the cheap test first: most unmarked rows are people's names
+    return section_kind(label)
 
 
 def _footer_cells(row: list, names: set[int]) -> bool:
