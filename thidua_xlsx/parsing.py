@@ -9,6 +9,7 @@ the next worker.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import queue
 import signal
@@ -177,6 +178,7 @@ def _work(conn: Connection, catalogue: Catalogue, parent_pid: int, log_fd: int |
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
     if log_fd is not None:
         os.dup2(log_fd, 2)  # what the spreadsheet library prints as it aborts goes to the parent, not the screen
+    faulthandler.disable()  # an abort is answered by the parent; no dump of this process's stack on the screen
     _limit_memory(memory)
     while True:
         try:
@@ -226,9 +228,8 @@ def _failed(job: Job, kind: str, detail: str) -> ParsedReturn:
 
 def _crashed(job: Job, worker: _Worker) -> ParsedReturn:
     """A worker that died: out of memory if the library said so as it aborted, else a crash named by its signal."""
-    worker.log.seek(0, os.SEEK_END)
-    worker.log.seek(max(0, worker.log.tell() - 4096))
-    said = worker.log.read().decode("utf-8", "replace")
+    worker.log.seek(0)
+    said = worker.log.read(1 << 16).decode("utf-8", "replace")  # the message comes first, a backtrace after it
     if "memory allocation of" in said or "MemoryError" in said:
         return _unreadable(job, "TEP_QUA_LON", reason=f"đọc tệp cần quá {_limit_mb()} MB bộ nhớ, đã dừng")
     code = worker.process.exitcode or 0

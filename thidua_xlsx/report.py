@@ -8,8 +8,10 @@ one). CSV cells that a spreadsheet would run as a formula are neutralised (see n
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -51,20 +53,38 @@ def write_reports(campaign: "CampaignConfig", consolidation: "Consolidation", fo
     if existing and not force:
         raise OverwriteError(f"Đã có {existing[0]}; dùng --force để ghi lại báo cáo.")
     staging = folder / STAGING
-    try:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        staged = {key: staging / path.name for key, path in paths.items()}
-        _write_set(campaign, consolidation, staged)
-        (staging / READY).write_text("\n".join(p.name for p in staged.values()), encoding="utf-8")
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        cause = _os_error(exc)
-        if cause is not None:
-            raise not_written(folder, cause) from None
-        raise
+    failure = _stage(campaign, consolidation, staging)
+    if failure is not None:
+        raise failure
     finish_swap(folder)
     return paths
+
+
+def _stage(campaign: "CampaignConfig", consolidation: "Consolidation", staging: Path) -> WriteError | None:
+    """Write the whole set into the staging folder and mark it ready; on a failure to write, remove it and
+    return the WriteError to raise. xlsxwriter leaves a half-written zip to the garbage collector, which would
+    print its own failure to close it: that is collected here, quietly, once the error is gone."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        try:
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            staged = {key: staging / path.name for key, path in campaign.report_paths.items()}
+            _write_set(campaign, consolidation, staged)
+            (staging / READY).write_text("\n".join(p.name for p in staged.values()), encoding="utf-8")
+            return None
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            cause = _os_error(exc)
+            if cause is None:
+                raise
+            failure = not_written(staging.parent, cause)
+            del cause
+        gc.collect()
+        return failure
+    finally:
+        sys.unraisablehook = hook
 
 
 def _write_set(campaign: "CampaignConfig", consolidation: "Consolidation", staged: dict[str, Path]) -> None:

@@ -87,7 +87,7 @@ def read_log_lines(campaign: "CampaignConfig") -> tuple[list[LogEntry], list[Fin
             except StopIteration:
                 break
             except csv.Error:
-                damaged.append(_damaged(path, line, "dòng có ký tự NUL hoặc dấu ngoặc kép không khớp"))
+                damaged.append(_damaged(path, line, "dòng dài bất thường, quá giới hạn một ô CSV"))
             except ValueError as exc:
                 damaged.append(_damaged(path, line, str(exc)))
             else:
@@ -142,7 +142,7 @@ def repair(campaign: "CampaignConfig") -> list[LogEntry]:
     for intent in sorted(folder.glob(".*.row")):
         tmp = intent.with_suffix(".tmp")
         try:
-            entry = _entry(json.loads(intent.read_text(encoding="utf-8")))
+            entry = _entry([str(v) for v in json.loads(intent.read_text(encoding="utf-8"))])
         except (ValueError, TypeError, OSError):
             entry = None
         if entry is not None:
