@@ -131,7 +131,7 @@ def _write_csvs(consolidation: "Consolidation", paths: dict[str, Path]) -> None:
             writer.writerow(frame.columns)
             columns = [frame[c].tolist() for c in frame.columns]
             for n, c in enumerate(frame.columns):
-                if frame[c].dtype == object:
+                if frame[c].dtype.kind not in "biufcmM":  # text columns (object or str): numbers are never run
                     columns[n] = [neutral(v) for v in columns[n]]
             writer.writerows(zip(*columns))
         with paths["findings"].open("w", encoding="utf-8", newline="") as fh:
