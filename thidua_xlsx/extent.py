@@ -13,7 +13,11 @@ from typing import IO
 from xml.etree.ElementTree import iterparse
 
 # A cell with a value: <c r="B7" ...> opened, not self-closed (<c r="XFD1048576" s="1"/> holds no value).
-_XLSX_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_XLSX_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+# A cell written otherwise than <c r="A1".."AZ9999" ...>: past column AZ or row 9999, without a reference, or with
+# its attributes in another order. Without one, a sheet is under 52 × 9999 cells and needs no closer look (one
+# search at C speed; the exact scan above costs more and is only needed for big or unusual sheets).
+_XLSX_UNUSUAL = re.compile(rb'<c(?! r="A?[A-Z][0-9]{1,4}")[\s>/]')
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CHUNK = 1 << 24
@@ -62,18 +66,28 @@ def _column_number(letters: bytes) -> int:
 
 
 def xlsx_extent(part: IO[bytes]) -> Extent:
-    """The extent of one worksheet part of an xlsx package, streamed (a chunk's tail is kept for the next one)."""
+    """The extent of one worksheet part of an xlsx package, streamed (a chunk's tail is kept for the next one);
+    a small upper bound at once for the usual sheet, written the usual way and nowhere near a limit."""
+    with part:
+        head = part.read(_CHUNK)
+        if len(head) < _CHUNK and b":sheetData" not in head and not _XLSX_UNUSUAL.search(head):
+            return Extent(9999, 52)  # (a prefixed namespace, <x:c ...>, is unusual too)
+        return _scan(head, part)
+
+
+def _scan(head: bytes, part: IO[bytes]) -> Extent:
     rows = columns = 0
     tail = b""
-    with part:
-        while chunk := part.read(_CHUNK):
-            data = tail + chunk
-            refs = _XLSX_CELL.findall(data)
-            if refs:
-                rows = max(rows, max(int(r) for _, r in refs))
-                widest = max((c for c, _ in refs), key=lambda c: (len(c), c))
-                columns = max(columns, _column_number(widest))
-            tail = data[-256:]
+    chunk = head
+    while chunk:
+        data = tail + chunk
+        refs = _XLSX_CELL.findall(data)
+        if refs:
+            rows = max(rows, max(int(r) for _, r in refs))
+            widest = max((c for c, _ in refs), key=lambda c: (len(c), c))
+            columns = max(columns, _column_number(widest))
+        tail = data[-256:]
+        chunk = part.read(_CHUNK)
     return Extent(rows, columns)
 
 

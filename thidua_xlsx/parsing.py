@@ -87,6 +87,8 @@ class _Pool:
     """Worker processes reading jobs; a worker that fails is replaced."""
 
     def __init__(self, catalogue: Catalogue, size: int) -> None:
+        import python_calamine  # noqa: F401 - imported once here, inherited by every forked worker
+
         self.catalogue = catalogue
         self.context = pool_context()
         self.stopping = False
