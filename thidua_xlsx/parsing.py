@@ -2,9 +2,9 @@
 file that crashes the spreadsheet library (an abort, a panic), exhausts memory or runs too long becomes a finding on
 that file; the worker is replaced and every other return is still read.
 
-Each worker holds one job at a time ahead of it in a queue of its own (a pipe), answers in order, and is replaced
-after any failure: the job it was on when it died or overran is the one to blame, the jobs queued behind it go to
-the next worker.
+Each worker is handed a few jobs ahead through a pipe of its own, answers them in order, and is replaced after any
+failure: the job it was on when it died or overran (the oldest unanswered) is the one to blame, the jobs queued
+behind it go back to the queue. The answers are read by a thread of this process, so workers never wait on it.
 """
 
 from __future__ import annotations
