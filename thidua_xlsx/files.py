@@ -9,8 +9,9 @@ import hashlib
 import io
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from thidua_xlsx.errors import WriteError
 
@@ -101,6 +102,26 @@ def _last_byte(path: Path, size: int) -> bytes:
     with path.open("rb") as fh:
         fh.seek(size - 1)
         return fh.read(1)
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a file for the block (POSIX flock; elsewhere no lock): one collect at a time per
+    campaign, so one never mistakes another's copy in progress for a crash's leftover."""
+    try:
+        import fcntl
+
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fh = lock.open("a")
+    except (ImportError, OSError):  # no flock here, or a folder we cannot write to: the step says why itself
+        yield
+        return
+    with fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def sync_file(path: Path) -> None:

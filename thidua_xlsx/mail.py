@@ -306,16 +306,14 @@ def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "Co
     from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
     from imap_tools.errors import MailboxLoginError
 
-    from thidua_xlsx.files import append_csv
-    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, read_log, repair
+    from thidua_xlsx.files import append_csv, exclusive
+    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, collect_lock, read_log, repair
 
     settings = mail_settings(campaign)
     host, port, security = str(settings["imap_host"]), int(settings["imap_port"]), settings["imap_security"]
     folder = str(settings["imap_folder"])
     result = CollectResult()
     seen = _seen(campaign)
-    repair(campaign)
-    known = {e.sha256: e.file for e in read_log(campaign)}
     box = None
     try:
         if security == "ssl":
@@ -332,7 +330,9 @@ def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "Co
                         "THIDUA_IMAP_PASSWORD.") from None
     except (OSError, imaplib.IMAP4.error, socket.timeout, ssl.SSLError) as exc:
         raise MailError(f"Không kết nối được hộp thư {host}:{port} ({security}): {exc}.") from None
-    with mailbox:
+    with mailbox, exclusive(collect_lock(campaign)):
+        repair(campaign)
+        known = {e.sha256: e.file for e in read_log(campaign)}
         uidvalidity = str(mailbox.folder.status(folder)["UIDVALIDITY"])
         uids = [u for u in mailbox.uids(AND(date_gte=campaign.start)) if (uidvalidity, u) not in seen]
         for msg in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=50) if uids else []:

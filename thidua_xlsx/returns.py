@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.errors import WriteError
-from thidua_xlsx.files import append_csv, copy_hashed, not_written, sync_file
+from thidua_xlsx.files import append_csv, copy_hashed, exclusive, not_written, sync_file
 from thidua_xlsx.findings import Finding, finding
 
 if TYPE_CHECKING:
@@ -132,8 +132,8 @@ def read_log(campaign: "CampaignConfig") -> list[LogEntry]:
 
 def repair(campaign: "CampaignConfig") -> list[LogEntry]:
     """Finish what a collect cut short (a crash, kill -9, power cut): a file stored with its intent noted but not
-    yet logged is logged (renamed into place first if need be); copies never noted are removed. Returns the
-    entries logged now."""
+    yet logged is logged (renamed into place first if need be); copies never noted are removed. Run under the
+    collect lock (no other collect is copying). Returns the entries logged now."""
     folder = campaign.returns_dir
     if not folder.is_dir():
         return []
@@ -243,16 +243,22 @@ def collect(campaign: "CampaignConfig", paths: list[Path], received_at: datetime
     when = received_at or datetime.now(VN_TZ)
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
-    repair(campaign)
-    known = {e.sha256: e.file for e in read_log(campaign)}
-    try:
-        for path in _expand(paths, result):
-            try:
-                store(campaign, path, when, result=result, known=known, sync=False)
-            except WriteError as exc:
-                result.failed.append((str(path), str(exc)))
-            except OSError as exc:  # one unreadable file never stops the others
-                result.failed.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
-    finally:
-        sync_file(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed as it was logged
+    with exclusive(collect_lock(campaign)):
+        repair(campaign)
+        known = {e.sha256: e.file for e in read_log(campaign)}
+        try:
+            for path in _expand(paths, result):
+                try:
+                    store(campaign, path, when, result=result, known=known, sync=False)
+                except WriteError as exc:
+                    result.failed.append((str(path), str(exc)))
+                except OSError as exc:  # one unreadable file never stops the others
+                    result.failed.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
+        finally:
+            sync_file(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed when logged
     return result
+
+
+def collect_lock(campaign: "CampaignConfig") -> Path:
+    """The lock a collect holds (outside returns/, which may be read-only or full)."""
+    return campaign.root / ".cache" / "collect.lock"
