@@ -42,6 +42,22 @@ def stray_cell(path, cell: tuple[int, int]):
     return path
 
 
+def unreferenced(path):
+    """A stray value at XFD1 and one written without a reference in row 1048576 (the spec lets a cell leave out its
+    r attribute: it goes after the previous one, in the row its <row r=…> says)."""
+    import re
+
+    stray_cell(path.with_suffix(".src.xlsx"), (0, 16383))
+    with zipfile.ZipFile(path.with_suffix(".src.xlsx")) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"</sheetData>", b'<row r="1048576"><c t="n"><v>1</v></c></row></sheetData>', data)
+            zf.writestr(info, data)
+    path.with_suffix(".src.xlsx").unlink()
+    return path
+
+
 def ods_repeat_bomb(path):
     """A 1 KB .ods whose one value is repeated over 5,000 columns of 5,000 rows: 25 million cells."""
     content = (
@@ -78,18 +94,21 @@ def test_grid_bombs_are_refused_before_calamine_reads_them(campaign, good, soffi
     xfd = stray_cell(tmp_path / "xfd.xlsx", (1048575, 16383))
     far = stray_cell(tmp_path / "m.xlsx", (1048575, 12))
     assert xfd.stat().st_size < 14_000 and far.stat().st_size < 14_000
+    hidden = unreferenced(tmp_path / "khong-dia-chi.xlsx")
     ods = ods_repeat_bomb(tmp_path / "lap.ods")
     assert ods.stat().st_size < 5_000
     cut = truncated_xls(good[0], soffice, tmp_path)
-    result = consolidated(campaign, *good, xfd, far, ods, cut)
+    result = consolidated(campaign, *good, xfd, far, hidden, ods, cut)
     assert rows_of(result, "unit_code", "name") == GOOD_ROWS
     assert _findings(result, "TEP_QUA_LON", "TEP_HONG", "LOI_DOC_TEP") == [
-        ("TEP_QUA_LON", "xfd.xlsx", "Tệp bị từ chối: có giá trị ở ô XFD1048576, bảng tính trải rộng 16.384 cột × "
-                                    "1.048.576 dòng, tối đa 4.000.000 ô."),
-        ("TEP_QUA_LON", "m.xlsx", "Tệp bị từ chối: có giá trị ở ô M1048576, bảng tính trải rộng 13 cột × "
-                                  "1.048.576 dòng, tối đa 4.000.000 ô."),
-        ("TEP_QUA_LON", "lap.ods", "Tệp bị từ chối: có giá trị ở ô GJH5001, bảng tính trải rộng 5.000 cột × "
-                                   "5.001 dòng, tối đa 4.000.000 ô."),
+        ("TEP_QUA_LON", "xfd.xlsx", "Tệp bị từ chối: dữ liệu trải tới ô XFD1048576 (16.384 cột × 1.048.576 dòng), "
+                                    "tối đa 4.000.000 ô."),
+        ("TEP_QUA_LON", "m.xlsx", "Tệp bị từ chối: dữ liệu trải tới ô M1048576 (13 cột × 1.048.576 dòng), tối đa "
+                                  "4.000.000 ô."),
+        ("TEP_QUA_LON", "khong-dia-chi.xlsx", "Tệp bị từ chối: dữ liệu trải tới ô XFD1048576 (16.384 cột × "
+                                              "1.048.576 dòng), tối đa 4.000.000 ô."),
+        ("TEP_QUA_LON", "lap.ods", "Tệp bị từ chối: dữ liệu trải tới ô GJH5001 (5.000 cột × 5.001 dòng), tối đa "
+                                   "4.000.000 ô."),
         ("TEP_HONG", "cut.xls", "Không mở được tệp: tệp bị cắt cụt: cấu trúc tệp trỏ tới phần vượt quá cuối tệp.")]
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import iterparse
 
-# A cell with a value: <c r="B7" ...> opened, not self-closed (<c r="XFD1048576" s="1"/> holds no value).
-_XLSX_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+# A row or a cell, its attributes, and "/" when it is self-closed (<c r="XFD1048576" s="1"/> holds no value).
+_XLSX_TAG = re.compile(rb'<(?:\w+:)?(row|c)((?:\s[^>]*?)?)(/?)>')
+_XLSX_REF = re.compile(rb'\br="([A-Z]{0,3})([0-9]{0,7})"')
 # A cell written otherwise than <c r="A1".."AZ9999" ...>: past column AZ or row 9999, without a reference, or with
 # its attributes in another order. Without one, a sheet is under 52 × 9999 cells and needs no closer look (one
-# search at C speed; the exact scan above costs more and is only needed for big or unusual sheets).
+# search at C speed; the exact scan below costs more and is only needed for big or unusual sheets).
 _XLSX_UNUSUAL = re.compile(rb'<c(?! r="A?[A-Z][0-9]{1,4}")[\s>/]')
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -40,9 +41,9 @@ class Extent:
         return self.rows * self.columns
 
     def describe(self) -> str:
-        """In Vietnamese: where the farthest value is and how big that makes the sheet."""
-        return (f"có giá trị ở ô {_column_name(self.columns)}{self.rows}, bảng tính trải rộng "
-                f"{number(self.columns)} cột × {number(self.rows)} dòng")
+        """In Vietnamese: the far corner of the grid and how big that makes the sheet."""
+        return (f"dữ liệu trải tới ô {_column_name(self.columns)}{self.rows} ({number(self.columns)} cột × "
+                f"{number(self.rows)} dòng)")
 
 
 def number(n: int) -> str:
@@ -76,18 +77,26 @@ def xlsx_extent(part: IO[bytes]) -> Extent:
 
 
 def _scan(head: bytes, part: IO[bytes]) -> Extent:
-    rows = columns = 0
-    tail = b""
-    chunk = head
-    while chunk:
-        data = tail + chunk
-        refs = _XLSX_CELL.findall(data)
-        if refs:
-            rows = max(rows, max(int(r) for _, r in refs))
-            widest = max((c for c, _ in refs), key=lambda c: (len(c), c))
-            columns = max(columns, _column_number(widest))
-        tail = data[-256:]
-        chunk = part.read(_CHUNK)
+    """Walk the rows and cells as calamine places them: a cell's reference when it has one, else the column after
+    the previous cell, in the row its <row r=…> (or the count of rows) says."""
+    rows = columns = row = column = 0
+    data = head
+    while data:
+        end = data.rfind(b">") + 1
+        for tag, attrs, closed in _XLSX_TAG.findall(data[:end]):
+            ref = _XLSX_REF.search(attrs)
+            if tag == b"row":
+                row = int(ref.group(2)) if ref else row + 1
+                column = 0
+                continue
+            if ref:
+                row, column = int(ref.group(2)) if ref.group(2) else row, _column_number(ref.group(1))
+            else:
+                column += 1
+            if not closed:
+                rows, columns = max(rows, row), max(columns, column)
+        more = part.read(_CHUNK)
+        data = data[end:] + more if more else b""
     return Extent(rows, columns)
 
 
