@@ -78,7 +78,7 @@ def test_zip_bomb_is_refused_before_parsing(campaign, good, tmp_path):
     assert bomb.stat().st_size < 2_000_000
     result = consolidated(campaign, bomb, good)
     assert _file_findings(result, "TEP_QUA_LON") == [
-        ("TEP_QUA_LON", "error", "bom.xlsx", "Tệp bị từ chối trước khi đọc: giải nén ra 320 MB, tối đa 300 MB.")]
+        ("TEP_QUA_LON", "error", "bom.xlsx", "Tệp bị từ chối: giải nén ra 320 MB, tối đa 300 MB.")]
     assert rows_of(result, "name") == [("Văn phòng Sở",), ("Võ Văn Rân",)]
 
 

@@ -66,7 +66,7 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_collected(campaign,
     broken.symlink_to("/proc/self/mem")  # a file that opens but fails on read (EIO), even for root
     result = campaign.collect([broken, good])
     assert [e.file.split("_", 2)[2] for e in result.added] == ["VP.xlsx"]
-    assert [(s, r.split(" (")[0]) for s, r in result.skipped] == [(str(broken), "không đọc được tệp")]
+    assert [(s, r.split(" (")[0]) for s, r in result.failed] == [(str(broken), "không đọc được tệp")]
     assert sorted(p.name for p in campaign.returns_dir.iterdir()) == sorted([result.added[0].file, "log.csv"])
     stored = campaign.returns_dir / result.added[0].file
     assert stored.stat().st_mode & 0o044 == good.stat().st_mode & 0o044, "the usual permissions, not mkstemp's 0600"
@@ -85,8 +85,8 @@ def test_report_reads_each_return_once_and_again_only_when_the_reader_changes(ca
 
     campaign.collect([filled_return(campaign, "VP", [collective()])])
     calls = []
-    real = consolidate.read_return
-    monkeypatch.setattr(consolidate, "read_return", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = consolidate.read_isolated  # files are read in worker processes: count the files handed to them
+    monkeypatch.setattr(consolidate, "read_isolated", lambda jobs, *a: calls.extend(jobs) or real(jobs, *a))
     campaign.consolidate()
     campaign.consolidate()
     assert len(calls) == 1, "the second consolidation uses the parse cache"

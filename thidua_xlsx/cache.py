@@ -1,23 +1,31 @@
 """The parse cache: each return is read once per reader version, kept by content hash in .cache/parsed.sqlite.
 
 One SQLite file rather than a file per return: creating a thousand small files costs more than reading them.
-It is only a cache: a damaged or locked-out database is rebuilt, never an error.
+It holds data only: each parsed return as JSON text, checked field by field when read back, never unpickled (a
+cache file is as easy to plant as a return). It is only a cache: a damaged, foreign or locked-out database, or an
+entry that is not what this version writes, is dropped and read again, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from contextlib import closing
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thidua_xlsx.findings import CATALOGUE, Finding
+from thidua_xlsx.reader import ParsedReturn, Rows
+
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
 
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, fingerprint TEXT NOT NULL, data BLOB NOT NULL, "
-           "PRIMARY KEY (sha256, fingerprint))")
+FORMAT = 2  # PRAGMA user_version of the database this version writes (1 held pickles)
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, fingerprint TEXT NOT NULL, "
+           "json TEXT NOT NULL, PRIMARY KEY (sha256, fingerprint))")
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +40,45 @@ def reader_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def encode(parsed: ParsedReturn) -> bytes:
+    """A parsed return as JSON (UTF-8): the form the parse cache keeps and a worker sends its answer in."""
+    data = {f.name: getattr(parsed, f.name) for f in fields(ParsedReturn)}
+    data["rows"] = {f.name: getattr(parsed.rows, f.name) for f in fields(Rows)}
+    data["findings"] = [{f.name: getattr(x, f.name) for f in fields(Finding)} for x in parsed.findings]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode(data: bytes | str) -> ParsedReturn:
+    """A parsed return from encode()'s JSON; ValueError when it is not what encode() writes."""
+    try:
+        raw = json.loads(data)
+        rows = Rows(**raw.pop("rows"))
+        findings = [Finding(**f) for f in raw.pop("findings")]
+        parsed = ParsedReturn(rows=rows, findings=findings, **raw)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        raise ValueError(f"not a parsed return: {exc}") from None
+    _check(parsed)
+    return parsed
+
+
+def _check(parsed: ParsedReturn) -> None:
+    """Raise ValueError unless every field has the type the reader gives it."""
+    rows = parsed.rows
+    columns = [getattr(rows, f.name) for f in fields(Rows) if f.name != "items"]
+    ok = (isinstance(parsed.file, str) and isinstance(parsed.sha256, str) and isinstance(parsed.readable, bool)
+          and isinstance(parsed.meta, dict) and all(isinstance(v, str) for v in parsed.meta.values())
+          and isinstance(parsed.unit_lines, list) and all(isinstance(v, str) for v in parsed.unit_lines)
+          and isinstance(rows.items, dict) and all(isinstance(c, list) for c in columns)
+          and all(isinstance(c, list) and len(c) == len(rows.name) for c in rows.items.values())
+          and all(len(c) == len(rows.name) for c in columns)
+          and all(f.code in CATALOGUE and isinstance(f.message, str) and isinstance(f.fields, dict)
+                  for f in parsed.findings))
+    if not ok:
+        raise ValueError("not a parsed return: a field has the wrong type")
+
+
 class ParseCache:
-    """Pickled ParsedReturn bytes by (content hash, fingerprint of the reader and the campaign's catalogue)."""
+    """Parsed returns as JSON by (content hash, fingerprint of the reader and the campaign's catalogue)."""
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
@@ -48,18 +93,35 @@ class ParseCache:
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version != FORMAT or not tables <= {"parsed"}:
+                raise sqlite3.DatabaseError("written by another version")
+        except BaseException:
+            db.close()
+            raise
         db.execute("PRAGMA synchronous = OFF")  # a cache: losing it on a crash costs one re-read
+        return db
+
+    def _create(self) -> sqlite3.Connection:
+        """A new, empty database of this version's format (whatever was there is dropped)."""
+        self._drop()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute(f"PRAGMA user_version = {FORMAT}")
         db.execute(_SCHEMA)
+        db.execute("PRAGMA synchronous = OFF")
         return db
 
     def get(self, hashes: set[str]) -> dict[str, bytes]:
-        """The cached bytes of those of the hashes read before by this reader."""
+        """The cached JSON of those of the hashes read before by this reader (decode() checks each entry)."""
         if not self.path.exists() or not hashes:
             return {}
         try:
             with closing(self._connect()) as db:
-                rows = db.execute("SELECT sha256, data FROM parsed WHERE fingerprint = ?", (self.fingerprint,))
-                return {sha: data for sha, data in rows if sha in hashes}
+                rows = db.execute("SELECT sha256, json FROM parsed WHERE fingerprint = ?", (self.fingerprint,))
+                return {sha: data for sha, data in rows if sha in hashes and isinstance(data, (str, bytes))}
         except sqlite3.Error:
             self._drop()
             return {}
@@ -70,16 +132,21 @@ class ParseCache:
             return
         for attempt in (1, 2):
             try:
-                with closing(self._connect()) as db, db:
+                with closing(self._connect() if self.path.exists() else self._create()) as db, db:
                     db.execute("DELETE FROM parsed WHERE fingerprint != ?", (self.fingerprint,))
                     db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
-                                   [(sha, self.fingerprint, data) for sha, data in items])
+                                   [(sha, self.fingerprint, data.decode()) for sha, data in items])
                 return
             except sqlite3.Error:
                 if attempt == 2:
                     return  # still unusable (a read-only folder, say): work on without a cache
                 self._drop()
+            except OSError:
+                return
 
     def _drop(self) -> None:
         for suffix in ("", "-journal"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            try:
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            except OSError:
+                pass

@@ -92,7 +92,7 @@ def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None, im
     if imap:
         result = camp.collect_mailbox(password=_password(camp, "imap"))
         _print_collect(result)
-        return
+        sys.exit(1 if result.failed else 0)
     if not paths:
         raise click.UsageError("Cần ít nhất một tệp hoặc thư mục (hoặc --imap).")
     when = None
@@ -105,7 +105,7 @@ def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None, im
         when = when if when.tzinfo else when.replace(tzinfo=VN_TZ)
     result = camp.collect(paths, received_at=when)
     _print_collect(result)
-    if not result.added and not result.duplicates:
+    if result.failed or not (result.added or result.duplicates):
         sys.exit(1)
 
 
@@ -116,8 +116,11 @@ def _print_collect(result) -> None:
         click.echo(f"= {source}: trùng nội dung với returns/{existing}, bỏ qua")
     for source, reason in result.skipped:
         click.echo(f"- {source}: {reason}, bỏ qua")
+    for source, reason in result.failed:
+        click.echo(f"! {source}: chưa thu được: {reason}", err=True)
     click.echo(f"Đã thu {len(result.added)} tệp mới, {len(result.duplicates)} tệp trùng, "
-               f"{len(result.skipped)} tệp bỏ qua.")
+               f"{len(result.skipped)} tệp bỏ qua" + (f", {len(result.failed)} tệp chưa thu được." if result.failed
+                                                      else "."))
 
 
 def _password(camp: Campaign, kind: str) -> str:
@@ -253,6 +256,10 @@ def report(campaign: Path, force: bool) -> None:
                f"{r.count('info')} thông tin.")
     for path in paths.values():
         click.echo(f"  {path}")
+    if result.faults:
+        codes = ", ".join(sorted({f.code for f in result.faults}))
+        click.echo(f"Có {len(result.faults)} sự cố không do đơn vị gây ra ({codes}); xem findings.csv.", err=True)
+        sys.exit(1)
 
 
 @cli.group()

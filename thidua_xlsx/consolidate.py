@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from thidua_xlsx.cache import ParseCache
-from thidua_xlsx.catalogue import Catalogue
+from thidua_xlsx.cache import ParseCache, decode
 from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.findings import Finding, Report, finding
 from thidua_xlsx.frame import build_frame
 from thidua_xlsx.identify import identify, original_name
-from thidua_xlsx.processes import pool_context
-from thidua_xlsx.reader import ParsedReturn, read_return
-from thidua_xlsx.returns import LogEntry, read_log
+from thidua_xlsx.parsing import Job, read_isolated
+from thidua_xlsx.reader import ParsedReturn
+from thidua_xlsx.returns import LogEntry, read_log_lines
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from thidua_xlsx.config import CampaignConfig
 
-PER_WORKER = 16  # below this many unread files per worker, a process pool costs more than it saves
+
+FAULTS = ("LOI_DOC_TEP", "TEP_MAT", "NHAT_KY_HONG")
 
 
 @dataclass
@@ -49,6 +45,12 @@ class Consolidation:
     returns: list[ReturnInfo] = field(default_factory=list)
     _by_unit: dict[str, list[ReturnInfo]] | None = field(default=None, init=False, repr=False)
 
+    @property
+    def faults(self) -> list[Finding]:
+        """Findings that are not a unit's doing: the program failed on a file, or the campaign's own files (the
+        log, the stored copies) are damaged. `thidua report` still writes, and exits non-zero."""
+        return [f for f in self.report.findings if f.code in FAULTS]
+
     def current(self, unit_code: str) -> ReturnInfo | None:
         """The unit's latest readable return, if any."""
         return next((r for r in self.versions(unit_code) if r.current), None)
@@ -62,75 +64,63 @@ class Consolidation:
         return self._by_unit.get(unit_code, [])
 
 
-def _read(job: tuple[Path, Catalogue, str, str]) -> bytes:
-    """Read one return, pickled (the form both the parse cache and the pipe from a worker take)."""
-    path, catalogue, name, sha256 = job
-    return pickle.dumps(read_return(path, catalogue, name=name, sha256=sha256), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _loads(data: bytes, entry: LogEntry) -> ParsedReturn | None:
-    """A parsed return from its pickled bytes, under the name this copy was collected as."""
-    try:
-        parsed = pickle.loads(data)
-    except Exception:  # a damaged cache entry is simply read again
-        return None
+def _renamed(parsed: ParsedReturn, entry: LogEntry) -> ParsedReturn:
+    """A parsed return under the name this copy was collected as (the cache keeps one reading per content)."""
     if parsed.file == entry.file:
         return parsed
     return dataclasses.replace(parsed, file=entry.file, findings=[
         dataclasses.replace(f, source_file=entry.file) for f in parsed.findings])
 
 
+def _missing(entry: LogEntry) -> ParsedReturn:
+    return ParsedReturn(file=entry.file, sha256=entry.sha256, readable=False,
+                        findings=[finding("TEP_MAT", source_file=entry.file)])
+
+
 def parse_entries(campaign: "CampaignConfig", entries: list[LogEntry],
                   progress: Callable[[int, int], None] | None = None,
                   meanwhile: Callable[[], object] | None = None) -> list[ParsedReturn]:
     """Read the logged returns: from the parse cache when the same bytes were read by the same reader, the rest
-    in a process pool of os.cpu_count() workers (serially when there are few). meanwhile runs in this process
-    once the workers have their jobs (consolidation imports pandas there, instead of before forking them)."""
+    each in a worker process under limits (parsing.read_isolated). A logged file missing from returns/ is a
+    finding. meanwhile runs in this process once the workers have their jobs (consolidation imports pandas there,
+    instead of before forking them)."""
     cache = ParseCache.for_campaign(campaign)
-    hits = cache.get({e.sha256 for e in entries})
     parsed: dict[int, ParsedReturn] = {}
-    todo = []
+    present = {n for n, e in enumerate(entries) if (campaign.returns_dir / e.file).is_file()}
+    hits = cache.get({entries[n].sha256 for n in present})
+    jobs = []
     for n, entry in enumerate(entries):
-        hit = _loads(hits[entry.sha256], entry) if entry.sha256 in hits else None
-        if hit is None:
-            todo.append(n)
-        else:
-            parsed[n] = hit
+        if n not in present:
+            parsed[n] = _missing(entry)
+            continue
+        try:
+            parsed[n] = _renamed(decode(hits[entry.sha256]), entry)
+        except (KeyError, ValueError):  # not cached, or not what this version writes: read again
+            jobs.append(Job(n, campaign.returns_dir / entry.file, entry.file, entry.sha256))
     done = len(parsed)
-    jobs = [(campaign.returns_dir / entries[n].file, campaign.catalogue, entries[n].file, entries[n].sha256)
-            for n in todo]
-    workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
-    if workers > 1:
-        pool = ProcessPoolExecutor(workers, mp_context=pool_context())
-        results = pool.map(_read, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    else:
-        pool, results = None, map(_read, jobs)
-    if meanwhile:
-        meanwhile()
     fresh: list[tuple[str, bytes]] = []
     try:
-        for n, data in zip(todo, results):
-            fresh.append((entries[n].sha256, data))
-            parsed[n] = pickle.loads(data)
+        for job, result, data in read_isolated(jobs, campaign.catalogue, meanwhile):
+            parsed[job.index] = result
+            if data is not None:
+                fresh.append((job.sha256, data))
             done += 1
             if progress:
                 progress(done, len(entries))
     finally:
-        if pool:
-            pool.shutdown()
         cache.put(fresh)
     return [parsed[n] for n in range(len(entries))]
 
 
 def consolidate(campaign: "CampaignConfig", progress: Callable[[int, int], None] | None = None) -> Consolidation:
     """Read the returns, choose each unit's latest, build the registrations frame and run every rule."""
-    entries = read_log(campaign)
+    entries, damaged = read_log_lines(campaign)
     infos: list[ReturnInfo] = []
     for entry, parsed in zip(entries, parse_entries(campaign, entries, progress, meanwhile=_import_rules)):
         sender = entry.source[5:].split(" ", 1)[0] if entry.source.startswith("imap:") else ""
         code, how = identify(campaign, parsed, original_name(entry), sender)
         infos.append(ReturnInfo(entry, parsed, code, how))
-    report = Report()
+    report = Report(damaged)
     _choose_current(campaign, infos, report)
     frame = build_frame(campaign, [(i.unit_code, i.entry.file, i.parsed.rows) for i in infos if i.current])
     from thidua_xlsx.checks import run_rules  # imported while the workers read

@@ -11,3 +11,7 @@ class CampaignError(ThiduaError):
 
 class OverwriteError(ThiduaError):
     """A command would overwrite an existing file or folder without --force."""
+
+
+class WriteError(ThiduaError):
+    """A file could not be written (full disk, read-only folder, ...): the message names the folder and the reason."""

@@ -26,7 +26,7 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
     FindingType("TEP_MA_HOA", "error", "Tệp có mật khẩu",
                 "Tệp được đặt mật khẩu mở, không đọc được; đề nghị đơn vị gửi lại bản không mật khẩu.", "file"),
     FindingType("TEP_QUA_LON", "error", "Tệp vượt giới hạn",
-                "Tệp bị từ chối trước khi đọc: {reason}.", "file"),
+                "Tệp bị từ chối: {reason}.", "file"),
     FindingType("TEP_KHONG_NHAN_DANG", "error", "Không phải biểu đăng ký",
                 "Không tìm thấy bảng đăng ký thi đua (tập thể hoặc cá nhân) trong tệp.", "file"),
     FindingType("DON_VI_KHONG_XAC_DINH", "error", "Không xác định được đơn vị",
@@ -48,6 +48,14 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
                 "file"),
     FindingType("TEP_CO_MACRO", "warning", "Tệp có macro",
                 "Tệp .xlsm có chứa macro; macro không được chạy, chỉ đọc dữ liệu.", "file"),
+    FindingType("LOI_DOC_TEP", "error", "Lỗi chương trình khi đọc tệp",
+                "Không đọc được tệp do lỗi của chương trình ({error}); các tệp khác vẫn được tổng hợp. Đề nghị "
+                "báo lỗi kèm tệp này.", "file"),
+    FindingType("TEP_MAT", "error", "Tệp đã thu bị mất",
+                "Tệp có trong nhật ký returns/log.csv nhưng không còn trong thư mục returns/; đề nghị chép lại "
+                "tệp hoặc thu lại từ đơn vị.", "file"),
+    FindingType("NHAT_KY_HONG", "error", "Dòng nhật ký hỏng",
+                "Dòng {line} của returns/log.csv không đọc được ({reason}) nên bị bỏ qua: {text}", "file"),
     # cell and row level
     FindingType("GIA_TRI_KHONG_RO", "error", "Giá trị không rõ",
                 "Ô {cell} (cột \"{column}\") ghi \"{value}\": không phải dấu đăng ký, không được tính. {hint}",

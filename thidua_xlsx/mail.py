@@ -306,15 +306,14 @@ def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "Co
     from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
     from imap_tools.errors import MailboxLoginError
 
-    from thidua_xlsx.files import append_csv
-    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, read_log, store
+    from thidua_xlsx.files import append_csv, exclusive
+    from thidua_xlsx.returns import SPREADSHEET_SUFFIXES, CollectResult, collect_lock, read_log, repair
 
     settings = mail_settings(campaign)
     host, port, security = str(settings["imap_host"]), int(settings["imap_port"]), settings["imap_security"]
     folder = str(settings["imap_folder"])
     result = CollectResult()
     seen = _seen(campaign)
-    known = {e.sha256: e.file for e in read_log(campaign)}
     box = None
     try:
         if security == "ssl":
@@ -331,25 +330,41 @@ def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "Co
                         "THIDUA_IMAP_PASSWORD.") from None
     except (OSError, imaplib.IMAP4.error, socket.timeout, ssl.SSLError) as exc:
         raise MailError(f"Không kết nối được hộp thư {host}:{port} ({security}): {exc}.") from None
-    with mailbox:
+    with mailbox, exclusive(collect_lock(campaign)):
+        repair(campaign)
+        known = {e.sha256: e.file for e in read_log(campaign)}
         uidvalidity = str(mailbox.folder.status(folder)["UIDVALIDITY"])
         uids = [u for u in mailbox.uids(AND(date_gte=campaign.start)) if (uidvalidity, u) not in seen]
         for msg in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=50) if uids else []:
             received = _internaldate(mailbox.client, msg.uid)
             sender = parseaddr(msg.from_)[1].lower()
             sheets = [a for a in msg.attachments if Path(a.filename or "").suffix.lower() in SPREADSHEET_SUFFIXES]
-            for att in sheets:
-                with tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / "tep"
-                    path.write_bytes(att.payload)
-                    store(campaign, path, received, origin=f"imap:{sender} uid={uidvalidity}/{msg.uid}",
-                          result=result, display_name=att.filename, known=known)
+            stored = all([_store_attachment(campaign, att, received, f"imap:{sender} uid={uidvalidity}/{msg.uid}",
+                                            result, known) for att in sheets])
             if not sheets:
                 append_csv(campaign.returns_dir / IMAP_OTHER, ("received_at", "sender", "subject", "uid"),
                             [received.isoformat(timespec="seconds"), sender, msg.subject, msg.uid])
-            append_csv(campaign.returns_dir / IMAP_SEEN, ("uidvalidity", "uid", "sender", "received_at"),
-                        [uidvalidity, msg.uid, sender, received.isoformat(timespec="seconds")])
+            if stored:  # a message with an attachment that could not be stored is fetched again next time
+                append_csv(campaign.returns_dir / IMAP_SEEN, ("uidvalidity", "uid", "sender", "received_at"),
+                            [uidvalidity, msg.uid, sender, received.isoformat(timespec="seconds")])
     return result
+
+
+def _store_attachment(campaign: "CampaignConfig", att: object, received: datetime, origin: str,
+                      result: "CollectResult", known: dict[str, str]) -> bool:
+    """Store one attachment like a collected file; False (and listed in result.failed) when it could not be, so
+    one attachment never stops the messages after it."""
+    from thidua_xlsx.returns import store
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "tep"
+            path.write_bytes(att.payload)
+            store(campaign, path, received, origin=origin, result=result, display_name=att.filename, known=known)
+    except (OSError, ThiduaError) as exc:
+        result.failed.append((f"{origin} {att.filename}", str(exc)))
+        return False
+    return True
 
 
 def _internaldate(client: imaplib.IMAP4, uid: str) -> datetime:

@@ -1,12 +1,19 @@
 """Worker processes: fork where the platform has it (workers start at once and inherit what is loaded), spawn
-elsewhere (Windows), and one helper to run a job beside the caller without pickling its arguments."""
+elsewhere (Windows), one helper to run a job beside the caller without pickling its arguments, and the rule that
+no child outlives its parent (a `kill -9` of a command leaves no worker behind)."""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import traceback
 from multiprocessing.connection import Connection
 from typing import Callable
+
+from thidua_xlsx.errors import ThiduaError
 
 
 def fork_context() -> multiprocessing.context.BaseContext | None:
@@ -19,9 +26,25 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return fork_context() or multiprocessing.get_context("spawn")
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a child: ask the kernel to kill this process when its parent dies (Linux), and exit at once if the parent
+    is already gone. Elsewhere a child notices its parent's death only when the pipe to it closes."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
 class Beside:
-    """A job running in a forked child while the caller works on; join() returns once it is done and raises
-    RuntimeError with the child's error if it failed. Without fork, the job runs inside join()."""
+    """A job running in a forked child while the caller works on; join() returns once it is done and raises the
+    child's ThiduaError as it is, RuntimeError with any other error of the child. Without fork, the job runs
+    inside join()."""
 
     def __init__(self, job: Callable[[], None]) -> None:
         self._job = job
@@ -29,7 +52,7 @@ class Beside:
         context = fork_context()
         if context is not None:
             self._reader, writer = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run_child, args=(job, writer), daemon=True)
+            self._process = context.Process(target=_run_child, args=(job, writer, os.getpid()), daemon=True)
             self._process.start()  # forked: the job and what it refers to are inherited, never pickled
             writer.close()
 
@@ -44,6 +67,8 @@ class Beside:
             error = ""
         self._process.join()
         self._reader.close()
+        if isinstance(error, ThiduaError):
+            raise error
         if error or self._process.exitcode:
             raise RuntimeError(error or f"tiến trình con dừng với mã {self._process.exitcode}")
 
@@ -54,10 +79,13 @@ class Beside:
             self._process.join()
 
 
-def _run_child(job: Callable[[], None], writer: Connection) -> None:
+def _run_child(job: Callable[[], None], writer: Connection, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     try:
         job()
         writer.send("")
+    except ThiduaError as exc:  # a message for the clerk: the parent raises it as it is
+        writer.send(exc)
     except BaseException as exc:  # the parent raises it; the child must not print a traceback of its own
         writer.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
     finally:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from thidua_xlsx.config import VN_TZ
-from thidua_xlsx.files import append_csv, copy_hashed, sync_file
+from thidua_xlsx.errors import WriteError
+from thidua_xlsx.files import append_csv, copy_hashed, exclusive, not_written, sync_file
+from thidua_xlsx.findings import Finding, finding
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
@@ -18,7 +22,9 @@ if TYPE_CHECKING:
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".htm", ".html")
 LOG_NAME = "log.csv"
 LOG_FIELDS = ("received_at", "file", "source", "sha256", "bytes")
-_UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+NAME_BYTES = 224  # a stored name's own part: 255 bytes (ext4, NTFS) less the stamp, the hash and a counter
+_UNSAFE = re.compile(r"[^\w\u0300-\u036f.\- ()]+", re.UNICODE)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -31,34 +37,127 @@ class LogEntry:
     sha256: str
     bytes: int
 
+    def row(self) -> list[object]:
+        """The entry as a line of returns/log.csv."""
+        return [self.received_at.isoformat(timespec="seconds"), self.file, self.source, self.sha256, self.bytes]
+
 
 @dataclass
 class CollectResult:
-    """What a collect run did: files added, exact duplicates, files skipped and why."""
+    """What a collect run did: files added, exact duplicates, files skipped and why, files that could not be
+    stored (a source that cannot be read, a folder that cannot be written to: the command then fails)."""
 
     added: list[LogEntry] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, file already in returns/)
     skipped: list[tuple[str, str]] = field(default_factory=list)     # (source, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)      # (source, reason)
 
 
-def safe_name(name: str) -> str:
-    """A file name that cannot leave returns/ or hide: no separators, no leading dots, bounded length."""
-    base = Path(name.replace("\\", "/")).name
+def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
+    """A file name that cannot leave returns/ or hide: NFC (as Windows and Linux write names; macOS sends NFD), no
+    separators, no leading dots, at most max_bytes of UTF-8 with its extension kept."""
+    base = Path(unicodedata.normalize("NFC", name).replace("\\", "/")).name
     base = _UNSAFE.sub("_", base).strip(" ._") or "tep"
     stem, dot, suffix = base.rpartition(".")
-    if not dot:
+    if not dot or len(suffix) > 10:
         stem, suffix = base, ""
-    return (stem[:80] + ("." + suffix[:10] if suffix else "")).strip()
+    tail = "." + suffix if suffix else ""
+    room = max_bytes - len(tail.encode())
+    if len(stem.encode()) > room:  # cut at a character boundary, never inside one
+        stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip(" ._") or "tep"
+    return stem + tail
+
+
+def read_log_lines(campaign: "CampaignConfig") -> tuple[list[LogEntry], list[Finding]]:
+    """The entries of returns/log.csv in the order files were collected, and a finding for each line that is not
+    an entry (torn by a crash or a full disk, edited by hand): it is skipped, the others are used."""
+    path = campaign.returns_dir / LOG_NAME
+    if not path.is_file():
+        return [], []
+    entries: list[LogEntry] = []
+    damaged: list[Finding] = []
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        line = 1
+        while True:
+            try:
+                record = next(reader)
+                header = line == 1 and tuple(record) == LOG_FIELDS
+                entry = None if header or not record else _entry(record)
+            except StopIteration:
+                break
+            except csv.Error:
+                damaged.append(_damaged(path, line, "dòng dài bất thường, quá giới hạn một ô CSV"))
+            except ValueError as exc:
+                damaged.append(_damaged(path, line, str(exc)))
+            else:
+                if entry is not None:
+                    entries.append(entry)
+            line = reader.line_num + 1
+    return entries, damaged
+
+
+def _damaged(path: Path, line: int, reason: str) -> Finding:
+    """The finding on a log line that is not an entry, quoting the line as it is in the file."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        text = next((t for n, t in enumerate(fh, 1) if n == line), "").rstrip("\r\n").replace("\x00", "\\x00")
+    return finding("NHAT_KY_HONG", source_file=LOG_NAME, source_row=line, line=line, reason=reason,
+                   text=text[:120] + ("…" if len(text) > 120 else ""))
+
+
+def _entry(record: list[str]) -> LogEntry:
+    """A log line as an entry; ValueError (in Vietnamese) saying what is wrong with it."""
+    if len(record) != len(LOG_FIELDS):
+        raise ValueError(f"có {len(record)} trường, cần {len(LOG_FIELDS)}")
+    received, name, source, sha, size = record
+    try:
+        when = datetime.fromisoformat(received)
+    except ValueError:
+        raise ValueError(f"thời điểm nhận '{received[:40]}' không hợp lệ") from None
+    if when.tzinfo is None:
+        raise ValueError("thời điểm nhận thiếu múi giờ")
+    if not name or name != Path(name).name or name.startswith("."):
+        raise ValueError("tên tệp không hợp lệ")
+    if not _SHA256.fullmatch(sha):
+        raise ValueError("mã SHA-256 không hợp lệ")
+    if not size.isdigit():
+        raise ValueError(f"số byte '{size[:20]}' không hợp lệ")
+    return LogEntry(when, name, source, sha, int(size))
 
 
 def read_log(campaign: "CampaignConfig") -> list[LogEntry]:
-    """The entries of returns/log.csv, in the order files were collected."""
-    path = campaign.returns_dir / LOG_NAME
-    if not path.is_file():
+    """The entries of returns/log.csv, in the order files were collected (damaged lines left out)."""
+    return read_log_lines(campaign)[0]
+
+
+def repair(campaign: "CampaignConfig") -> list[LogEntry]:
+    """Finish what a collect cut short (a crash, kill -9, power cut): a file stored with its intent noted but not
+    yet logged is logged (renamed into place first if need be); copies never noted are removed. Run under the
+    collect lock (no other collect is copying). Returns the entries logged now."""
+    folder = campaign.returns_dir
+    if not folder.is_dir():
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [LogEntry(datetime.fromisoformat(r["received_at"]), r["file"], r["source"], r["sha256"],
-                         int(r["bytes"])) for r in csv.DictReader(fh)]
+    logged = {e.file for e in read_log(campaign)}
+    done = []
+    for intent in sorted(folder.glob(".*.row")):
+        tmp = intent.with_suffix(".tmp")
+        try:
+            entry = _entry([str(v) for v in json.loads(intent.read_text(encoding="utf-8"))])
+        except (ValueError, TypeError, OSError):
+            entry = None
+        if entry is not None:
+            target = folder / entry.file
+            if not target.exists() and tmp.exists():
+                tmp.rename(target)  # the copy was whole before its intent was written
+            if target.exists() and entry.file not in logged:
+                append_csv(folder / LOG_NAME, LOG_FIELDS, entry.row())
+                logged.add(entry.file)
+                done.append(entry)
+        tmp.unlink(missing_ok=True)
+        intent.unlink()
+    for tmp in folder.glob(".*.tmp"):  # a copy cut short: its source is still where it came from
+        tmp.unlink(missing_ok=True)
+    return done
 
 
 def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
@@ -87,47 +186,79 @@ def store(campaign: "CampaignConfig", source: Path, received_at: datetime, origi
           known: dict[str, str] | None = None, sync: bool = True) -> LogEntry | None:
     """Copy one file into returns/ under a new name and log it; None when the same content is already there.
 
+    The copy goes to a temporary name, then its log row to an intent file, then the copy to its name, then the
+    row to the log: a crash at any point leaves what repair() finishes or removes. A source that cannot be read
+    raises OSError; a folder that cannot be written to raises WriteError (nothing is left behind either way).
     known maps the SHA-256 of every logged file to its name; pass it when storing many files (it is updated).
     sync=False leaves syncing the log to the caller, once for a batch.
     """
     result = result or CollectResult()
-    campaign.returns_dir.mkdir(parents=True, exist_ok=True)
-    tmp, sha = copy_hashed(source, campaign.returns_dir)
-    known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
-    if sha in known:
-        tmp.unlink()
-        result.duplicates.append((origin or str(source), known[sha]))
-        return None
-    stamp = received_at.strftime("%Y%m%d-%H%M%S")
-    name = f"{stamp}_{sha[:8]}_{safe_name(display_name or source.name)}"
-    target = campaign.returns_dir / name
-    n = 1
-    while target.exists():  # never overwrite, even a file that is not in the log
-        n += 1
-        target = campaign.returns_dir / f"{stamp}_{sha[:8]}_{n}_{safe_name(display_name or source.name)}"
-    tmp.rename(target)
-    entry = LogEntry(received_at, target.name, origin or str(source.resolve()), sha, target.stat().st_size)
-    append_csv(campaign.returns_dir / LOG_NAME, LOG_FIELDS, [entry.received_at.isoformat(timespec="seconds"),
-                                                             entry.file, entry.source, entry.sha256, entry.bytes],
-               sync=sync)
+    folder = campaign.returns_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise not_written(folder.parent, exc) from None
+    tmp, sha = copy_hashed(source, folder)
+    intent = tmp.with_suffix(".row")
+    try:
+        known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
+        if sha in known:
+            result.duplicates.append((origin or str(source), known[sha]))
+            return None
+        target = _free_name(folder, received_at, sha, display_name or source.name)
+        entry = LogEntry(received_at, target.name, origin or str(source.resolve()), sha, tmp.stat().st_size)
+        try:
+            intent.write_text(json.dumps(entry.row(), ensure_ascii=False), encoding="utf-8")
+            tmp.rename(target)
+        except OSError as exc:
+            raise not_written(folder, exc) from None
+        try:
+            append_csv(folder / LOG_NAME, LOG_FIELDS, entry.row(), sync=sync)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+    finally:
+        tmp.unlink(missing_ok=True)
+        intent.unlink(missing_ok=True)
     known[sha] = entry.file
     result.added.append(entry)
     return entry
 
 
+def _free_name(folder: Path, received_at: datetime, sha: str, name: str) -> Path:
+    """A name for a new file in returns/ that no file has: never overwrite, even a file that is not in the log."""
+    stamp = received_at.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{stamp}_{sha[:8]}_{safe_name(name)}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stamp}_{sha[:8]}_{n}_{safe_name(name)}"
+    return target
+
+
 def collect(campaign: "CampaignConfig", paths: list[Path], received_at: datetime | None = None) -> CollectResult:
-    """Collect files and folders (recursively) into returns/; exact duplicates and non-spreadsheets are listed."""
+    """Collect files and folders (recursively) into returns/; exact duplicates and non-spreadsheets are listed,
+    files that could not be stored too (result.failed), and the others are collected all the same."""
     result = CollectResult()
     when = received_at or datetime.now(VN_TZ)
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
-    known = {e.sha256: e.file for e in read_log(campaign)}
-    try:
-        for path in _expand(paths, result):
-            try:
-                store(campaign, path, when, result=result, known=known, sync=False)
-            except OSError as exc:  # one unreadable file never stops the others
-                result.skipped.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
-    finally:
-        sync_file(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed as it was logged
+    with exclusive(collect_lock(campaign)):
+        repair(campaign)
+        known = {e.sha256: e.file for e in read_log(campaign)}
+        try:
+            for path in _expand(paths, result):
+                try:
+                    store(campaign, path, when, result=result, known=known, sync=False)
+                except WriteError as exc:
+                    result.failed.append((str(path), str(exc)))
+                except OSError as exc:  # one unreadable file never stops the others
+                    result.failed.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
+        finally:
+            sync_file(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed when logged
     return result
+
+
+def collect_lock(campaign: "CampaignConfig") -> Path:
+    """The lock a collect holds (outside returns/, which may be read-only or full)."""
+    return campaign.root / ".cache" / "collect.lock"

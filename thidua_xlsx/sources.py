@@ -13,6 +13,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 MAX_RATIO = 200
+MAX_CELLS = 4_000_000  # cells of a sheet's grid, from A1 to its farthest value: a return has thousands
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -61,6 +62,7 @@ def open_grids(path: Path) -> Workbook:
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
             raise Unreadable("TEP_MA_HOA")
+        check_biff(path, len(data))
         return Workbook(_calamine(path))
     return Workbook(_text_grids(path))
 
@@ -84,9 +86,38 @@ def _check_zip(path: Path) -> bool:
                 raise Unreadable("TEP_HONG", "đây là tệp Word (.docx), không phải bảng tính")
             if "META-INF/manifest.xml" in names and b"encryption-data" in zf.read("META-INF/manifest.xml"):
                 raise Unreadable("TEP_MA_HOA")
+            check_extent(zf, names)
             return any(n.lower().endswith("vbaproject.bin") for n in names)
     except zipfile.BadZipFile as exc:
         raise Unreadable("TEP_HONG", f"gói nén hỏng hoặc bị cắt cụt ({exc})") from None
+
+
+def check_extent(zf: zipfile.ZipFile, names: set[str]) -> None:
+    """Refuse a sheet whose grid (A1 to its farthest value) is too big to lay out, before calamine allocates it:
+    one stray value at XFD1048576 in a 13 KB file is 17 billion cells."""
+    from thidua_xlsx.extent import number, ods_extent, xlsx_extent
+
+    if "content.xml" in names and "xl/workbook.xml" not in names:
+        extents = [ods_extent(zf.open("content.xml"))]
+    else:
+        extents = [xlsx_extent(zf.open(n)) for n in sorted(names)
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    for extent in extents:
+        if extent.cells > MAX_CELLS:
+            raise Unreadable("TEP_QUA_LON", f"{extent.describe()}, tối đa {number(MAX_CELLS)} ô")
+
+
+def check_biff(path: Path, size: int) -> None:
+    """Refuse an .xls whose workbook stream runs past the end of the file (a truncated copy makes calamine
+    panic) or whose grid is too big to lay out."""
+    from thidua_xlsx.extent import Truncated, biff_extent, number
+
+    try:
+        extent = biff_extent(path, size)
+    except Truncated as exc:
+        raise Unreadable("TEP_HONG", str(exc)) from None
+    if extent is not None and extent.cells > MAX_CELLS:
+        raise Unreadable("TEP_QUA_LON", f"{extent.describe()}, tối đa {number(MAX_CELLS)} ô")
 
 
 def _calamine(path: Path) -> list[Grid]:
