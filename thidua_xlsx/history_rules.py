@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
@@ -51,14 +52,17 @@ def _years(years) -> str:
     return ", ".join(str(y) for y in years) if years else "(chưa có năm nào)"
 
 
-def _load(campaign: "CampaignConfig", keys: set[str]) -> tuple[pd.DataFrame, set[int]]:
+PastRows = list[tuple[int, str, str, str]]  # (year, unit_code, completion, honours) of one name key
+
+
+def _load(campaign: "CampaignConfig", keys: set[str]) -> tuple[dict[str, PastRows], set[int]]:
+    """The individuals' past grouped by name key, and the years the store holds."""
     from thidua_xlsx.history_store import HistoryStore
 
     store = HistoryStore.for_campaign(campaign, create=False)
-    if store is None or not keys:
-        return pd.DataFrame(columns=["year", "unit_code", "kind", "name", "name_key", "completion", "honours"]), \
-            (store.years(campaign.issuer) if store else set())
-    return store.people(campaign.issuer, keys), store.years(campaign.issuer)
+    if store is None:
+        return {}, set()
+    return (store.pasts(campaign.issuer, keys, "ca_nhan") if keys else {}), store.years(campaign.issuer)
 
 
 NEEDS_HISTORY = ("CSTD_TINH", "CSTD_TQ", "BK_UBND_TINH", "BK_BO", "BK_TTG", "HC_LD")
@@ -67,7 +71,8 @@ NEEDS_HISTORY = ("CSTD_TINH", "CSTD_TQ", "BK_UBND_TINH", "BK_BO", "BK_TTG", "HC_
 @rule("LICH_SU_CSTD_TINH", "LICH_SU_CSTD_TQ", "LICH_SU_BK_TINH", "LICH_SU_BK_TTG", "LICH_SU_HCLD",
       "LICH_SU_KHONG_DU", "LICH_SU_KHAC_DON_VI", "LICH_SU_NHAP_NHANG")
 def history_rules(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
-    """Each individual registering a title or award that looks back, checked against the years in the store."""
+    """Each individual registering a title or award that looks back, checked against the years in the store
+    (the candidates' past is fetched once, grouped by name key)."""
     people = frame[frame["kind"].eq("ca_nhan") & frame["name"].ne("")]
     mask = pd.Series(False, index=people.index)
     for code in NEEDS_HISTORY:
@@ -75,12 +80,10 @@ def history_rules(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[F
     candidates = people[mask]
     if candidates.empty:
         return
-    keys = candidates["name"].map(name_key)
+    keys = [name_key(str(n)) for n in candidates["name"]]
     past, available = _load(campaign, set(keys))
-    past = past[past["kind"].eq("ca_nhan")] if not past.empty else past
-    for idx, rec in candidates.iterrows():
-        rows = past[past["name_key"].eq(keys[idx])] if not past.empty else past
-        person, note = _identify(rec, rows, available)
+    for rec, key in zip(candidates.to_dict("records"), keys):
+        person, note = _identify(rec, past.get(key, []), available)
         if note is not None:
             yield note
             if person is None:
@@ -88,27 +91,27 @@ def history_rules(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[F
         yield from _check(campaign, rec, person)
 
 
-def _identify(rec: pd.Series, rows: pd.DataFrame, available: set[int]) -> tuple[Past | None, Finding | None]:
+def _identify(rec: dict, rows: PastRows, available: set[int]) -> tuple[Past | None, Finding | None]:
     """The person's past: same unit first; one other unit with a warning; several candidates: not guessed."""
-    if rows.empty:
+    if not rows:
         return Past({}, available), None
-    own = rows[rows["unit_code"].eq(rec["unit_code"])]
-    chosen, note = own, None
-    if own.empty:
-        units = sorted(rows["unit_code"].unique())
+    chosen, note = [r for r in rows if r[1] == rec["unit_code"]], None
+    if not chosen:
+        units = sorted({r[1] for r in rows})
         if len(units) > 1:
-            where = "; ".join(f"{u}: {_years(rows[rows['unit_code'].eq(u)]['year'])}" for u in units)
+            where = "; ".join(f"{u}: {_years(r[0] for r in rows if r[1] == u)}" for u in units)
             return None, row_finding("LICH_SU_NHAP_NHANG", rec, where=where)
         chosen = rows
-        note = row_finding("LICH_SU_KHAC_DON_VI", rec, other=units[0], years=_years(rows["year"]))
-    if chosen["year"].duplicated().any():  # two namesakes in one unit and year
-        where = f"{chosen['unit_code'].iloc[0]}: " + _years(chosen[chosen["year"].duplicated(keep=False)]["year"])
+        note = row_finding("LICH_SU_KHAC_DON_VI", rec, other=units[0], years=_years(r[0] for r in rows))
+    seen = Counter(r[0] for r in chosen)
+    if len(seen) < len(chosen):  # two namesakes in one unit and year
+        where = f"{chosen[0][1]}: " + _years(r[0] for r in chosen if seen[r[0]] > 1)
         return None, row_finding("LICH_SU_NHAP_NHANG", rec, where=where)
-    years = {int(r.year): (r.completion, set(str(r.honours).split())) for r in chosen.itertuples()}
+    years = {int(year): (completion, set(str(honours).split())) for year, _, completion, honours in chosen}
     return Past(years, available), note
 
 
-def _check(campaign: "CampaignConfig", rec: pd.Series, past: Past) -> Iterator[Finding]:
+def _check(campaign: "CampaignConfig", rec: dict, past: Past) -> Iterator[Finding]:
     y = campaign.year
     basis = regime(y)
     if _registers(rec, "CSTD_TINH"):
@@ -131,7 +134,7 @@ def _check(campaign: "CampaignConfig", rec: pd.Series, past: Past) -> Iterator[F
                                  cls="Nhì")
 
 
-def _registers(rec: pd.Series, code: str) -> bool:
+def _registers(rec: dict, code: str) -> bool:
     return str(rec.get(code, "0")) not in ("0", "")
 
 

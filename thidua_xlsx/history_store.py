@@ -165,6 +165,19 @@ class HistoryStore:
         with self.engine.connect() as conn:
             return {y for (y,) in conn.execute(select(imports.c.year).where(imports.c.issuer == issuer))}
 
+    def pasts(self, issuer: str, keys: set[str], kind: str) -> dict[str, list[tuple[int, str, str, str]]]:
+        """The results of one kind for these name keys, grouped by key in one pass: key -> [(year, unit_code,
+        completion, honours)] (the history rules look a person up here instead of scanning the whole past)."""
+        query = select(results.c.name_key, results.c.year, results.c.unit_code, results.c.completion,
+                       results.c.honours).where(results.c.issuer == issuer, results.c.kind == kind)
+        ordered = sorted(keys)
+        grouped: dict[str, list[tuple[int, str, str, str]]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ordered), 500):
+                for key, *rest in conn.execute(query.where(results.c.name_key.in_(ordered[start:start + 500]))):
+                    grouped.setdefault(key, []).append(tuple(rest))
+        return grouped
+
     def people(self, issuer: str, keys: set[str] | None = None) -> pd.DataFrame:
         """Rows of results (year, unit_code, kind, name, name_key, completion, honours), for some name keys."""
         query = select(results.c.year, results.c.unit_code, results.c.kind, results.c.name, results.c.name_key,
