@@ -50,42 +50,59 @@ def _fill_meta(args: tuple[str, str, str]) -> None:
     fill_workbook(Campaign.load(root), code, _rows(int(code[2:])), Path(target))
 
 
+_LAYOUT: dict[str, list] = {}  # per worker process: the form's heading block, read once
+
+
+def _layout(campaign) -> list:
+    """[(spec, first data row, [(row, col, value, merge end or None)])] of one generated form: every unit's form
+    has the same heading block but for the unit's name, written here as {unit}."""
+    import openpyxl
+
+    from thidua_xlsx.template import first_data_row
+
+    if "form" not in _LAYOUT:
+        model = campaign.units[0]
+        form = openpyxl.load_workbook(campaign.workbooks_dir / f"{model.code}.xlsx")
+        out = []
+        for spec in campaign.catalogue.sheets:
+            src, first, cells = form[spec.name], first_data_row(spec), []
+            merged = {(m.min_row - 1, m.min_col - 1): (m.max_row - 1, m.max_col - 1)
+                      for m in src.merged_cells.ranges if m.max_row <= first}
+            for r, line in enumerate(src.iter_rows(max_row=first, values_only=True)):
+                cells += [(r, c, v.replace(model.name, "{unit}") if isinstance(v, str) else v, merged.get((r, c)))
+                          for c, v in enumerate(line) if v is not None]
+            out.append((spec, first, cells))
+        _LAYOUT["form"] = out
+    return _LAYOUT["form"]
+
+
 def _fill_no_meta(args: tuple[str, str, str]) -> None:
     """The generated form's visible sheets rewritten cell by cell with xlsxwriter (headings, merges, the unit
     line), filled like _fill_meta, without the _meta and _lists sheets."""
-    import openpyxl
     import xlsxwriter
 
     from thidua_xlsx import Campaign
     from thidua_xlsx.catalogue import COMPLETION_LEVELS
-    from thidua_xlsx.template import first_data_row, sheet_columns
+    from thidua_xlsx.template import sheet_columns
 
     root, code, target = args
-    campaign = Campaign.load(root)
+    campaign = _LAYOUT.get("campaign") or _LAYOUT.setdefault("campaign", Campaign.load(root))
     unit = campaign.unit(code)
-    form = openpyxl.load_workbook(campaign.workbooks_dir / f"{code}.xlsx")
     wb = xlsxwriter.Workbook(target)
     rows = _rows(int(code[2:]))
-    for spec in campaign.catalogue.sheets:
-        src, ws = form[spec.name], wb.add_worksheet(spec.name)
-        first = first_data_row(spec)
-        merged = {(m.min_row - 1, m.min_col - 1): m for m in src.merged_cells.ranges if m.max_row <= first}
-        for r, line in enumerate(src.iter_rows(max_row=first, values_only=True)):
-            for c, value in enumerate(line):
-                if value is None:
-                    continue
-                if (r, c) in merged:
-                    m = merged[(r, c)]
-                    ws.merge_range(r, c, m.max_row - 1, m.max_col - 1, value)
-                else:
-                    ws.write(r, c, value)
+    for spec, first, cells in _layout(campaign):
+        ws = wb.add_worksheet(spec.name)
+        for r, c, value, end in cells:
+            value = value.replace("{unit}", unit.name) if isinstance(value, str) else value
+            if end:
+                ws.merge_range(r, c, *end, value)
+            else:
+                ws.write(r, c, value)
         cols = sheet_columns(campaign, spec)
-        mine = [row for row in rows if row["sheet"] == spec.key]
-        for n, row in enumerate(mine):
+        for n, row in enumerate(r for r in rows if r["sheet"] == spec.key):
             marks = set((row.get("marks") or "").split())
-            name = row["name"] or unit.name
             for c, col in enumerate(cols):
-                value = {"tt": n + 1, "name": name, "note": row.get("note") or None}.get(col.role)
+                value = {"tt": n + 1, "name": row["name"] or unit.name, "note": row.get("note") or None}.get(col.role)
                 if col.role == "completion":
                     value = COMPLETION_LEVELS[row["completion"]]
                 elif (col.role == "level" and row["completion"] == col.code) or \
@@ -105,7 +122,7 @@ def filled_returns(n: int, corpus: str) -> Path:
     work = Path(tempfile.mkdtemp(prefix="thidua-fill-"))
     try:
         campaign = make_campaign(work / "c", n)
-        campaign.generate()
+        campaign.generate(None if corpus == "meta" else [campaign.units[0].code])  # no-meta: one form, the layout
         tmp = cache.with_name(cache.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
