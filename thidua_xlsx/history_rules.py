@@ -85,11 +85,10 @@ NEEDS_HISTORY = ("CSTD_TINH", "CSTD_TQ", "BK_UBND_TINH", "BK_BO", "BK_TTG", "HC_
 def history_rules(campaign: "CampaignConfig", frame: pd.DataFrame) -> Iterator[Finding]:
     """Each individual registering a title or award that looks back, checked against the years in the store
     (the candidates' past is fetched once, grouped by name key)."""
-    people = frame[frame["kind"].eq("ca_nhan") & frame["name"].ne("")]
-    mask = pd.Series(False, index=people.index)
+    mask = pd.Series(False, index=frame.index)
     for code in NEEDS_HISTORY:
-        mask |= ticked(people, code)
-    candidates = people[mask]
+        mask |= ticked(frame, code)
+    candidates = frame[mask & frame["kind"].eq("ca_nhan") & frame["name"].ne("")]  # a few rows, not a copy of all
     if candidates.empty:
         return
     keys = [name_key(str(n)) for n in candidates["name"]]
