@@ -96,7 +96,7 @@ def test_import_validates_and_replaces_a_year(campaign, store_url, tmp_path):
     ({2020: [vo(CSTD_CS="1", LDTT="1")], 2021: [vo(CSTD_CS="1", LDTT="1")]}, []),
     ({2020: [vo(CSTD_CS="1", LDTT="1")], 2021: [vo(LDTT="1")]}, [
         ("LICH_SU_CSTD_TINH", "Đăng ký Chiến sĩ thi đua cấp tỉnh nhưng không là Chiến sĩ thi đua cơ sở năm 2021 "
-                              "(đã xem các năm 2020, 2021; Luật TĐKT 2003/2013, Nghị định 91/2017).")]),
+                              "(đã xem các năm 2020, 2021; Luật TĐKT 2003/2013 Điều 22, Nghị định 91/2017).")]),
     ({2021: [vo(CSTD_CS="1", LDTT="1")]}, [
         ("LICH_SU_KHONG_DU", "Chưa kiểm tra được Chiến sĩ thi đua cấp tỉnh (3 năm liền CSTĐCS): kho lịch sử "
                              "thiếu kết quả năm 2020.")]),
@@ -111,11 +111,12 @@ def test_provincial_fighter(campaign, filled_return, store_url, tmp_path, histor
 @pytest.mark.parametrize("history, expected", [
     ({y: [vo(LDTT="1", CSTD_CS="1", **({"CSTD_TINH": "1"} if y in (2016, 2019) else {}))]
       for y in range(2016, 2022)}, []),
-    ({y: [vo(LDTT="1", CSTD_CS="1", **({"CSTD_TINH": "1"} if y == 2019 else {}))] for y in range(2016, 2022)}, [
+    # Issue 16: this year's registration of CSTĐ cấp tỉnh is the second term, so one term in 2019 is enough.
+    ({y: [vo(LDTT="1", CSTD_CS="1", **({"CSTD_TINH": "1"} if y == 2019 else {}))] for y in range(2016, 2022)}, []),
+    ({y: [vo(LDTT="1", CSTD_CS="1", **({"CSTD_TINH": "1"} if y == 2018 else {}))] for y in range(2016, 2022)}, [
         ("LICH_SU_CSTD_TQ", "Đăng ký Chiến sĩ thi đua toàn quốc nhưng chưa có hai lần liên tục Chiến sĩ thi đua "
-                            "cấp tỉnh (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021; Luật TĐKT 2003/2013, "
-                            "Nghị định 91/2017).")]),
-], ids=["two-terms", "one-term"])
+                            "cấp tỉnh (đã xem các năm 2019, 2022; Luật TĐKT 2003/2013 Điều 21, Nghị định 91/2017).")]),
+], ids=["two-terms", "one-term-and-this-year", "one-term-too-early"])
 def test_national_fighter(campaign, filled_return, store_url, tmp_path, history, expected):
     past(campaign, tmp_path, history)
     result = consolidated(campaign, filled_return(campaign, "VP", [
@@ -125,13 +126,14 @@ def test_national_fighter(campaign, filled_return, store_url, tmp_path, history,
 
 
 @pytest.mark.parametrize("history, expected", [
-    ({2020: [vo(CSTD_CS="1")], 2021: [vo(CSTD_CS="1")]}, []),
-    ({2020: [vo(completion="HTXSNV")], 2021: [vo(completion="HTXSNV")]}, []),
-    ({2020: [vo(CSTD_CS="1")], 2021: [vo(completion="HTXSNV")]}, [
+    # Issue 16: the two years are last year and this one (registered HTXSNV, not CSTĐCS).
+    ({2020: [vo(CSTD_CS="1")], 2021: [vo(CSTD_CS="1")]}, [
         ("LICH_SU_BK_TINH", "Đăng ký Bằng khen Chủ tịch UBND tỉnh nhưng không có hai năm liên tục Chiến sĩ thi đua "
-                            "cơ sở hoặc Hoàn thành xuất sắc nhiệm vụ (đã xem các năm 2020, 2021); có thể xét theo "
-                            "tiêu chí khác (Luật TĐKT 2003/2013, Nghị định 91/2017, Điều 74).")]),
-], ids=["two-fighter-years", "two-excellent-years", "mixed"])
+                            "cơ sở hoặc Hoàn thành xuất sắc nhiệm vụ (đã xem các năm 2021, 2022); có thể xét theo "
+                            "tiêu chí khác (Luật TĐKT 2003/2013, Nghị định 91/2017 Điều 39).")]),
+    ({2020: [vo(completion="HTXSNV")], 2021: [vo(completion="HTXSNV")]}, []),
+    ({2020: [vo(CSTD_CS="1")], 2021: [vo(completion="HTXSNV")]}, []),
+], ids=["two-fighter-years-then-not", "two-excellent-years", "mixed-then-excellent"])
 def test_provincial_award(campaign, filled_return, store_url, tmp_path, history, expected):
     past(campaign, tmp_path, history)
     result = consolidated(campaign, filled_return(campaign, "VP", [
@@ -155,12 +157,12 @@ def _service(bk_year: int, fighters: set[int], levels: dict[int, str] | None = N
     (_service(2016, {2017, 2019, 2021}), []),
     (_service(2016, {2017, 2019}), [
         ("LICH_SU_BK_TTG", "Đăng ký Bằng khen Thủ tướng Chính phủ nhưng chỉ có 2/3 lần Chiến sĩ thi đua cơ sở trong "
-                           "thời gian đó (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021; Luật TĐKT 2003/2013, "
-                           "Nghị định 91/2017).")]),
+                           "thời gian đó (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021, 2022; Luật TĐKT "
+                           "2003/2013, Nghị định 91/2017 Điều 38).")]),
     (_service(2016, {2017, 2019, 2021}, {2020: "HTNV"}), [
         ("LICH_SU_BK_TTG", "Đăng ký Bằng khen Thủ tướng Chính phủ nhưng năm 2020 không đạt Hoàn thành tốt nhiệm vụ "
-                           "trở lên (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021; Luật TĐKT 2003/2013, "
-                           "Nghị định 91/2017).")]),
+                           "trở lên (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021, 2022; Luật TĐKT 2003/2013, "
+                           "Nghị định 91/2017 Điều 38).")]),
 ], ids=["eligible", "two-fighter-years", "a-weak-year"])
 def test_prime_minister_award(campaign, filled_return, store_url, tmp_path, history, expected):
     past(campaign, tmp_path, history)
@@ -176,15 +178,12 @@ def _with_order_on_b(text_: str) -> str:
 
 @pytest.mark.parametrize("cls, history, expected", [
     ("Ba", _service(2016, {2017, 2018, 2020}, {2019: "HTXSNV"}, {"BK_TTG": "1"}), []),
-    ("Ba", _service(2016, {2017, 2018, 2020}, None, {"BK_TTG": "1"}), [
-        ("LICH_SU_HCLD", "Đăng ký Huân chương Lao động hạng Ba nhưng chỉ có 0/1 năm Hoàn thành xuất sắc nhiệm vụ "
-                         "trong thời gian đó (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021; Luật TĐKT "
-                         "2003/2013, Nghị định 91/2017).")]),
+    ("Ba", _service(2016, {2017, 2018, 2020}, None, {"BK_TTG": "1"}), []),  # issue 16: this year is HTXSNV
     ("Nhì", _service(2016, set(), {2017: "HTXSNV", 2020: "HTXSNV"}, {"HC_LD": "Ba"}), [
         ("LICH_SU_HCLD", "Đăng ký Huân chương Lao động hạng Nhì nhưng chỉ có 0/1 lần Chiến sĩ thi đua cấp tỉnh "
-                         "trong thời gian đó (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021; Luật TĐKT "
-                         "2003/2013, Nghị định 91/2017).")]),
-], ids=["ba-eligible", "ba-never-excellent", "nhi-without-provincial"])
+                         "trong thời gian đó (đã xem các năm 2016, 2017, 2018, 2019, 2020, 2021, 2022; Luật TĐKT "
+                         "2003/2013 Điều 45, Nghị định 91/2017).")]),
+], ids=["ba-eligible", "ba-excellent-this-year", "nhi-without-provincial"])
 def test_labour_order(make_campaign, filled_return, store_url, tmp_path, cls, history, expected):
     campaign = make_campaign(edit=_with_order_on_b)
     past(campaign, tmp_path, history)

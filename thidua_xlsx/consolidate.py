@@ -11,7 +11,7 @@ from thidua_xlsx.cache import ParseCache, decode
 from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.findings import Finding, Report, finding
 from thidua_xlsx.frame import build_frame
-from thidua_xlsx.identify import identify, original_name
+from thidua_xlsx.identify import UnitIndex, original_name
 from thidua_xlsx.parsing import Job, read_isolated
 from thidua_xlsx.reader import ParsedReturn
 from thidua_xlsx.returns import LogEntry, read_log_lines
@@ -34,6 +34,7 @@ class ReturnInfo:
     unit_code: str
     identified_by: str
     current: bool = False
+    conflict: tuple[str, str] | None = None  # (unit of the unit line, unit of the own row) when they differ
 
 
 @dataclass
@@ -116,10 +117,11 @@ def consolidate(campaign: "CampaignConfig", progress: Callable[[int, int], None]
     """Read the returns, choose each unit's latest, build the registrations frame and run every rule."""
     entries, damaged = read_log_lines(campaign)
     infos: list[ReturnInfo] = []
+    index = UnitIndex(campaign.units)
     for entry, parsed in zip(entries, parse_entries(campaign, entries, progress, meanwhile=_import_rules)):
         sender = entry.source[5:].split(" ", 1)[0] if entry.source.startswith("imap:") else ""
-        code, how = identify(campaign, parsed, original_name(entry), sender)
-        infos.append(ReturnInfo(entry, parsed, code, how))
+        found = index.identify(parsed, original_name(entry), sender)
+        infos.append(ReturnInfo(entry, parsed, found.unit_code, found.how, conflict=found.conflict))
     report = Report(damaged)
     _choose_current(campaign, infos, report)
     frame = build_frame(campaign, [(i.unit_code, i.entry.file, i.parsed.rows) for i in infos if i.current])
@@ -163,12 +165,22 @@ def _choose_current(campaign: "CampaignConfig", infos: list[ReturnInfo], report:
     for info in infos:
         if info.current:
             report.extend(_with_unit(info.parsed.findings, info.unit_code))
-            if not info.unit_code:
+            if info.conflict:
+                report.extend([_conflict(campaign, info)])
+            elif not info.unit_code:
                 report.extend([finding("DON_VI_KHONG_XAC_DINH", source_file=info.entry.file,
                                        rows=len(info.parsed.rows))])
     for unit in campaign.units:
         if unit.code not in by_unit:
             report.extend([finding("CHUA_NOP", unit_code=unit.code, name=unit.name, deadline=deadline)])
+
+
+def _conflict(campaign: "CampaignConfig", info: ReturnInfo) -> Finding:
+    """The unit line names one unit and the own row another: neither unit's return is replaced by this one."""
+    line_code, row_code = info.conflict or ("", "")
+    return finding("DON_VI_MAU_THUAN", source_file=info.entry.file, rows=len(info.parsed.rows),
+                   line_unit=f"{campaign.unit(line_code).name} ({line_code})",
+                   row_unit=f"{campaign.unit(row_code).name} ({row_code})")
 
 
 def _file_error(parsed: ParsedReturn) -> bool:

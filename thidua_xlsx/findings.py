@@ -32,6 +32,10 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
     FindingType("DON_VI_KHONG_XAC_DINH", "error", "Không xác định được đơn vị",
                 "Không xác định được đơn vị gửi tệp ({rows} dòng vẫn được giữ với mã đơn vị trống); "
                 "hãy thêm tên đơn vị vào cột aliases của units.csv hoặc đổi tên tệp theo mã đơn vị.", "file"),
+    FindingType("DON_VI_MAU_THUAN", "error", "Tiêu đề và dòng tập thể ghi hai đơn vị khác nhau",
+                "Đầu biểu ghi đơn vị {line_unit} nhưng dòng tập thể ghi {row_unit}; tệp không được tính là "
+                "bản nộp của đơn vị nào ({rows} dòng vẫn được giữ với mã đơn vị trống, không thay bản đã nộp của hai "
+                "đơn vị); đề nghị đơn vị sửa lại cho thống nhất rồi gửi lại.", "file"),
     FindingType("TEP_CU_BI_THAY", "info", "Bản cũ đã được thay",
                 "Bản nộp lúc {received_at} đã được thay bằng bản nộp lúc {newer_at} ({newer_file}).", "file"),
     FindingType("NOP_MUON", "warning", "Nộp muộn",

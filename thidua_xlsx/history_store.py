@@ -76,6 +76,18 @@ class HistoryError(ThiduaError):
     """The history store cannot be opened, or an imported file is not a year's results."""
 
 
+def _honours(frame: pd.DataFrame, codes: list[str]) -> list[str]:
+    """Each row's titles and awards as stored ("LDTT CSTD_CS HC_LD=Ba"), built column by column (boxing every
+    cell of a year's frame into a dict per row cost more than the insert itself)."""
+    granted: list[list[str]] = [[] for _ in range(len(frame))]
+    for code in (c for c in codes if c in frame):
+        for held, value in zip(granted, frame[code].tolist()):
+            value = str(value or "0")
+            if value not in ("0", ""):
+                held.append(code if value == "1" else f"{code}={value}")
+    return [" ".join(held) for held in granted]
+
+
 def history_url(campaign: "CampaignConfig") -> str:
     """THIDUA_HISTORY_URL, else [history].url of campaign.toml, else lich-su.sqlite beside the campaign folder."""
     url = os.environ.get("THIDUA_HISTORY_URL") or campaign.history_url
@@ -138,17 +150,14 @@ class HistoryStore:
     def import_year(self, issuer: str, year: int, frame: pd.DataFrame, codes: list[str], source: str) -> int:
         """Replace the results of one year with the frame's rows (registrations.csv shape); return the rows
         the year had before (0 for a new year)."""
+        honours = _honours(frame, codes)
+        completions = frame["completion"].tolist() if "completion" in frame else [None] * len(frame)
         rows = []
-        for rec in frame.to_dict("records"):
-            honours = []
-            for code in codes:
-                value = str(rec.get(code, "0") or "0")
-                if value not in ("0", ""):
-                    honours.append(code if value == "1" else f"{code}={value}")
-            name = clean(rec["name"])
-            rows.append({"issuer": issuer, "year": year, "unit_code": str(rec["unit_code"]), "kind": rec["kind"],
-                         "name": name, "name_key": name_key(name), "completion": rec.get("completion") or "",
-                         "honours": " ".join(honours)})
+        for unit, kind, raw, completion, granted in zip(frame["unit_code"].tolist(), frame["kind"].tolist(),
+                                                         frame["name"].tolist(), completions, honours):
+            name = clean(raw)
+            rows.append({"issuer": issuer, "year": year, "unit_code": str(unit), "kind": kind, "name": name,
+                         "name_key": name_key(name), "completion": completion or "", "honours": granted})
         with self.engine.begin() as conn:
             before = conn.execute(select(func.count()).select_from(results).where(
                 results.c.issuer == issuer, results.c.year == year)).scalar() or 0
@@ -164,6 +173,19 @@ class HistoryStore:
         """The years whose results were imported for this issuer."""
         with self.engine.connect() as conn:
             return {y for (y,) in conn.execute(select(imports.c.year).where(imports.c.issuer == issuer))}
+
+    def pasts(self, issuer: str, keys: set[str], kind: str) -> dict[str, list[tuple[int, str, str, str]]]:
+        """The results of one kind for these name keys, grouped by key in one pass: key -> [(year, unit_code,
+        completion, honours)] (the history rules look a person up here instead of scanning the whole past)."""
+        query = select(results.c.name_key, results.c.year, results.c.unit_code, results.c.completion,
+                       results.c.honours).where(results.c.issuer == issuer, results.c.kind == kind)
+        ordered = sorted(keys)
+        grouped: dict[str, list[tuple[int, str, str, str]]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ordered), 500):
+                for key, *rest in conn.execute(query.where(results.c.name_key.in_(ordered[start:start + 500]))):
+                    grouped.setdefault(key, []).append(tuple(rest))
+        return grouped
 
     def people(self, issuer: str, keys: set[str] | None = None) -> pd.DataFrame:
         """Rows of results (year, unit_code, kind, name, name_key, completion, honours), for some name keys."""
