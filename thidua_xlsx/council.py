@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,8 +41,7 @@ class _Styles:
         self.sub = add(italic=True, align="center")
         self.label = add(italic=True)
         self.head = add(bold=True, align="center", text_wrap=True, border=1, bg_color="#E8EEF7")
-        self.text = add(border=1, text_wrap=True)
-        self.line = add(border=1)  # one line of text: LibreOffice does not grow rows for wrapped text
+        self.text = add(border=1, text_wrap=True)  # rows holding wrapped text get their height from _fit
         self.center = add(border=1, align="center")
         self.num = add(border=1, align="right", num_format="0")
         self.pct = add(border=1, align="right", num_format="0%;-0%;;@")  # an empty vote shows nothing
@@ -51,10 +51,49 @@ class _Styles:
         self.section = add(bold=True, border=1, bg_color="#F3F3F3")
         self.input = add(border=1, align="right", num_format="0", locked=False)
         self.error = add(border=1, font_color="#C00000", text_wrap=True)
-        self.error_line = add(border=1, font_color="#C00000")  # one line: a wrapped code would be clipped
+        self.section_wrap = add(bold=True, border=1, bg_color="#F3F3F3", text_wrap=True)
 
 
+LINE_HEIGHT = 15.0  # points per line of 11-point Times New Roman, with room for LibreOffice's leading
+# Advance widths of Times New Roman in digit widths (the unit of a column's width), by base letter.
+_NARROW, _SMALL, _WIDE = set("ijltf.,;:'|!I "), set("rs-()[]/\"J"), set("mwMW%@")
 
+
+def _width(word: str) -> float:
+    """A word's printed width in column-width units."""
+    out = 0.0
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch):
+            continue
+        out += (0.55 if ch in _NARROW else 0.7 if ch in _SMALL else 1.7 if ch in _WIDE else
+                1.4 if ch.isupper() else 1.0)
+    return out
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of this column width needs, words kept whole as LibreOffice and Excel wrap them."""
+    room = max(width - 1.0, 3.0)
+    space = _width(" ")
+    total = 0
+    for paragraph in str(text).split("\n"):
+        line, count = 0.0, 1
+        for word in paragraph.split():
+            size = _width(word)
+            if line and line + space + size > room:
+                count, line = count + 1, 0.0
+            line = size if not line else line + space + size
+            while line > room:  # a word longer than the column is broken
+                count, line = count + 1, line - room
+        total += count
+    return total
+
+
+def _fit(ws, r: int, cells: list[tuple[str, float]]) -> None:
+    """Set a row's height to the tallest wrapped cell: neither Excel nor LibreOffice grows a row written by
+    xlsxwriter, so a wrapped name would otherwise be clipped in print."""
+    lines = max([1, *(_lines(text, width) for text, width in cells if text)])
+    if lines > 1:
+        ws.set_row(r, LINE_HEIGHT * lines + 2)
 
 
 def _page(ws, header_first: int, header_last: int, last_col: int) -> None:
@@ -146,6 +185,7 @@ def _summary(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame) -
         r = first + n
         ws.write_number(r, 0, n + 1, st.center)
         ws.write_string(r, 1, name, st.text)
+        _fit(ws, r, [(name, 34)])
         for c, (kind, _, _, value) in enumerate(columns):
             unit = counts[kind].get(code, {})
             if value.startswith("share:"):
@@ -220,11 +260,15 @@ def _sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> lis
     return [s for s in out if not s[2].empty or not s[1].endswith("(chưa ghi hạng)")]
 
 
+WIDTHS = {"ca_nhan": (5, 26, 30, 28, 30, 30, 9, 8, 11), "tap_the": (5, 46, 0, 28, 30, 34, 9, 8, 11)}
+
+
 def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame, kind: str, sheet_name: str,
                 flagged: dict[tuple, list[str]]) -> None:
     """One section per title/award. A section longer than council_list_limit is put to the council unit by unit
     (one line per unit's list, voted as a whole) with every candidate who has a finding still listed by name."""
     ws = wb.add_worksheet(sheet_name)
+    widths = WIDTHS.get(kind, WIDTHS["ca_nhan"])
     headings = list(layout.HEADINGS)
     headings[layout.NAME] = "Họ và tên" if kind != "tap_the" else "Tập thể"
     last = layout.LAST_SHOWN
@@ -247,9 +291,10 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
             own = [s in flagged for s in sources]
             lists = _unit_lists(part[[not o for o in own]], order)
             part, sources = part[own], [s for s, o in zip(sources, own) if o]
-            ws.merge_range(r, 0, r, last, f"Mục có hơn {limit} {KINDS[kind].lower()}: Hội đồng xét danh sách của "
-                                          f"từng đơn vị ({len(lists)} dòng); {len(part)} trường hợp có phát hiện "
-                                          "được liệt kê riêng. Danh sách từng người: registrations.csv.", st.label)
+            note = (f"Mục có hơn {limit} {KINDS[kind].lower()}: Hội đồng xét danh sách của từng đơn vị "
+                    f"({len(lists)} dòng); {len(part)} trường hợp có phát hiện được liệt kê riêng. Danh sách từng "
+                    "người: registrations.csv.")
+            ws.merge_range(r, 0, r, last, note, st.label)
             r += 1
         lines = len(lists) + len(part)
         if lines:  # one array formula per section: the share of votes on the council size
@@ -258,17 +303,21 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
                                    f"{{=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})}}", st.pct, "")
         k = 0
         for k, (unit_code, count, levels) in enumerate(lists, 1):
-            _line(ws, st, r, k, f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
-                  "Xét cả danh sách của đơn vị", [], code, f"{layout.UNIT_SOURCE}{unit_code}")
+            texts = (f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
+                     "Xét cả danh sách của đơn vị")
+            _line(ws, st, widths, r, k, texts, [], code, f"{layout.UNIT_SOURCE}{unit_code}")
             r += 1
         columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
         for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
-            _line(ws, st, r, k, name, names.get(unit_code, UNKNOWN), COMPLETION_LEVELS.get(completion, ""), note,
+            unit = names.get(unit_code, UNKNOWN)
+            if kind == "tap_the" and name != unit:  # a collective inside a unit: its unit said once, with the name
+                name = f"{name} ({unit})" if name else unit
+            _line(ws, st, widths, r, k, (name, unit, COMPLETION_LEVELS.get(completion, ""), note),
                   flagged.get(source, []), code, "\t".join(map(str, source)))
             r += 1
-    for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):
-        ws.set_column(c, c, width)
-    ws.set_column(layout.SECTION, layout.SOURCE, None, None, {"hidden": True})  # read by history record
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width, None, {"hidden": True} if not width else {})
+    ws.set_column(layout.SECTION, layout.CODES, None, None, {"hidden": True})  # history record, filters
     ws.freeze_panes(head + 1, 2)
     _page(ws, head, head, last)
 
@@ -286,19 +335,21 @@ def _unit_lists(part: pd.DataFrame, order: dict[str, int]) -> list[tuple[str, in
     return sorted(((u, c, ", ".join(lv)) for u, (c, lv) in out.items()), key=lambda x: order.get(x[0], len(order)))
 
 
-def _line(ws, st: _Styles, r: int, k: int, name: str, unit: str, completion: str, note: str, codes: list[str],
-          code: str, source: str) -> None:
-    """One line to vote on: a candidate, or a unit's whole list; vote and result cells left to fill."""
+def _line(ws, st: _Styles, widths: tuple[int, ...], r: int, k: int, texts: tuple[str, str, str, str],
+          codes: list[str], code: str, source: str) -> None:
+    """One line to vote on: a candidate, or a unit's whole list; the findings by their Vietnamese titles (codes in
+    the hidden column after the source); vote and result cells left to fill."""
+    titles = "; ".join(dict.fromkeys(CATALOGUE[c].title for c in codes))
     ws.write_number(r, 0, k, st.center)
-    ws.write_string(r, 1, name, st.line)
-    ws.write_string(r, 2, unit, st.line)
-    ws.write_string(r, 3, completion, st.line)
-    ws.write_string(r, 4, note, st.line)
-    ws.write_string(r, 5, ", ".join(codes), st.error_line if codes else st.line)
+    for c, text in enumerate(texts, 1):
+        ws.write_string(r, c, text, st.text)
+    ws.write_string(r, 5, titles, st.error if codes else st.text)
     ws.write_blank(r, 6, None, st.input)
     ws.write_blank(r, 8, None, st.input)
-    ws.write_string(r, 9, code)
-    ws.write_string(r, 10, source)
+    ws.write_string(r, layout.SECTION, code)
+    ws.write_string(r, layout.SOURCE, source)
+    ws.write_string(r, layout.CODES, ", ".join(codes))
+    _fit(ws, r, [(text, w) for text, w in zip((*texts, titles), widths[1:6]) if w])
 
 
 def _roman(n: int) -> str:
@@ -326,7 +377,8 @@ def _review(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consoli
         ws.write_string(r, 1, SEVERITY_VI[f.severity], st.error if f.severity == "error" else st.text)
         ws.write_string(r, 2, f.code, st.text)
         ws.write_string(r, 3, CATALOGUE[f.code].title, st.text)
-        ws.write_string(r, 4, f"{f.unit_code} {names.get(f.unit_code, '')}".strip() or UNKNOWN, st.text)
+        unit = f"{f.unit_code} {names.get(f.unit_code, '')}".strip() or UNKNOWN
+        ws.write_string(r, 4, unit, st.text)
         ws.write_string(r, 5, f.name, st.text)
         ws.write_string(r, 6, f.source_file, st.text)
         ws.write_string(r, 7, f.source_sheet, st.text)
@@ -335,6 +387,8 @@ def _review(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consoli
         else:
             ws.write_number(r, 8, f.source_row, st.num)
         ws.write_string(r, 9, f.message, st.text)
+        _fit(ws, r, list(zip((f.code, CATALOGUE[f.code].title, unit, f.name, f.source_file, f.message),
+                             (24, 22, 26, 22, 30, 60))))
     ws.autofilter(row, 0, row + max(len(findings), 1), last)
     for c, width in enumerate((5, 10, 24, 22, 26, 22, 30, 12, 7, 60)):
         ws.set_column(c, c, width)
@@ -355,6 +409,7 @@ def _returns(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consol
         ws.write_number(r, 0, n, st.center)
         ws.write_string(r, 1, s.code, st.text)
         ws.write_string(r, 2, s.name, st.text)
+        _fit(ws, r, [(s.name, 36)])
         ws.write_string(r, 3, s.received_at.strftime("%H:%M %d/%m/%Y") if s.received_at else "", st.text)
         ws.write_string(r, 4, s.state, st.error if s.state != "Đúng hạn" else st.text)
         for c, value in enumerate((s.versions, s.rows.get("tap_the", 0), s.rows.get("ca_nhan", 0), s.errors,
