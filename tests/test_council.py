@@ -85,9 +85,15 @@ def test_candidate_lists_have_voting_columns(demo):
     section = next(n for n, r in enumerate(values, 1) if str(r[0]).startswith("IV. CHIẾN SĨ THI ĐUA CƠ SỞ"))
     end = next(n for n, r in enumerate(values, 1) if n > section and str(r[0]).startswith("V. ")) - 1
     assert section < row <= end
-    formula = ws.cell(row=section + 1, column=8).value
-    assert formula.ref == f"H{section + 1}:H{end}"
-    assert formula.text == f"=IF(G{section + 1}:G{end}=\"\",\"\",G{section + 1}:G{end}/'Tổng hợp'!$C$4)"
+    assert values[section - 1][5:9] == ["Số thành viên Hội đồng, ngưỡng:", "='Tổng hợp'!$C$4", 0.5, "Phiếu kín"]
+    assert values[section - 1][0].split("\n")[1] == (
+        "Bỏ phiếu kín; đạt khi trên 50% tổng số thành viên Hội đồng đồng ý (ngưỡng mặc định, sửa được trong "
+        "campaign.toml)")
+    assert values[row - 1][7:9] == [f'=IF(G{row}="","",G{row}/$G${section})',
+                                    f'=IF(G{row}="","",IF(G{row}/$G${section}>$H${section},"Đạt","Không đạt"))']
+    provincial = next(n for n, r in enumerate(values, 1) if str(r[0]).startswith("III. CHIẾN SĨ THI ĐUA CẤP TỈNH"))
+    assert values[provincial - 1][7] == 0.9 and ws.cell(row=provincial, column=8).number_format == '"≥ "0%'
+    assert "Nghị định 91/2017/NĐ-CP, Điều 45 khoản 8" in values[provincial - 1][0]
     tap_the = [[c.value for c in r] for r in wb["Tập thể"].iter_rows()]
     assert any(isinstance(r[0], str) and r[0].startswith("I. TẬP THỂ LĐXS") for r in tap_the)
 
@@ -151,7 +157,7 @@ def test_long_sections_are_voted_unit_by_unit_with_flagged_people_listed(make_ca
     sheet = CalamineWorkbook.from_path(str(campaign.report(result)["council"])).get_sheet_by_name(
         "Cá nhân").to_python()
     start = next(n for n, r in enumerate(sheet) if str(r[0]).startswith("I. LAO ĐỘNG TIÊN TIẾN"))
-    assert sheet[start][0] == "I. LAO ĐỘNG TIÊN TIẾN (5)"
+    assert sheet[start][0].split("\n")[0] == "I. LAO ĐỘNG TIÊN TIẾN (5)"
     assert "Hội đồng xét danh sách của từng đơn vị" in sheet[start + 1][0]
     khtc_name = "Phòng Kế hoạch - Tài chính - Tổng hợp"
     lines = [r[:6] + r[9:12] for r in sheet[start + 2:start + 5]]

@@ -16,6 +16,7 @@ from thidua_xlsx import presets
 from thidua_xlsx.catalogue import Catalogue, parse_catalogue
 from thidua_xlsx.errors import CampaignError, OverwriteError
 from thidua_xlsx.text import clean, fold
+from thidua_xlsx.votes import VoteRule, parse_votes
 
 # Vietnam has one time zone and no daylight saving time.
 VN_TZ = timezone(timedelta(hours=7), "ICT")
@@ -66,6 +67,7 @@ class CampaignConfig:
     catalogue: Catalogue
     units: list[Unit] = field(default_factory=list)
     history_url: str = ""
+    votes: dict[str, VoteRule] = field(default_factory=dict)
 
     # --- folders -------------------------------------------------------------------------------------------
     @property
@@ -157,8 +159,9 @@ class CampaignConfig:
             password=str(data.get("form", {}).get("password", "")),
             rules=_rules(data.get("rules", {})),
             mail=dict(data.get("mail", {})),
-            catalogue=parse_catalogue(data),
+            catalogue=(catalogue := parse_catalogue(data)),
             history_url=str(data.get("history", {}).get("url", "")),
+            votes=parse_votes(data.get("votes", {}), catalogue.codes),
         )
         if any("password" in k.lower() for k in campaign.mail):
             raise CampaignError("campaign.toml: không ghi mật khẩu thư vào [mail]; dùng biến môi trường.")

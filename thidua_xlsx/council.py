@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
 from thidua_xlsx.rule_registry import ticked
 from thidua_xlsx.status import unit_statuses
+from thidua_xlsx.votes import VoteRule, default_rule
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
@@ -26,7 +28,9 @@ TITLE_ORDER = ("LDXS", "LDTT", "CSTD_TQ", "CSTD_TINH", "CSTD_CS")
 AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_GD_SO", "GK_SO_NGANH", "GK_UBND_TX",
                "GK_UBND_XA")
 UNKNOWN = "Không xác định"
-SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp" and used by every "Tỷ lệ (%)" formula
+SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp": each section's members' count starts from it
+PASSED, FAILED = "Đạt", "Không đạt"
+SHORT_METHOD = {"kin": "Phiếu kín", "gio_tay": "Giơ tay", "khong": "Ghi kết quả"}
 
 
 class _Styles:
@@ -52,6 +56,11 @@ class _Styles:
         self.input = add(border=1, align="right", num_format="0", locked=False)
         self.error = add(border=1, font_color="#C00000", text_wrap=True)
         self.section_wrap = add(bold=True, border=1, bg_color="#F3F3F3", text_wrap=True)
+        self.section_right = add(italic=True, border=1, bg_color="#F3F3F3", align="right", text_wrap=True)
+        self.at_least = add(border=1, bold=True, align="right", num_format='"≥ "0%', bg_color="#F3F3F3")
+        self.over = add(border=1, bold=True, align="right", num_format='"> "0%', bg_color="#F3F3F3")
+        self.result = add(border=1, align="center", bold=True)
+        self.input_text = add(border=1, align="center", locked=False)
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point Times New Roman, with room for LibreOffice's leading
@@ -260,7 +269,7 @@ def _sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> lis
     return [s for s in out if not s[2].empty or not s[1].endswith("(chưa ghi hạng)")]
 
 
-WIDTHS = {"ca_nhan": (5, 26, 30, 28, 30, 30, 9, 8, 11), "tap_the": (5, 46, 0, 28, 30, 34, 9, 8, 11)}
+WIDTHS = {"ca_nhan": (5, 26, 34, 28, 28, 30, 9, 8, 12), "tap_the": (5, 46, 0, 28, 30, 34, 9, 8, 12)}
 
 
 def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame, kind: str, sheet_name: str,
@@ -282,7 +291,9 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
     order = {u.code: n for n, u in enumerate(campaign.units)}
     limit = campaign.council_list_limit
     for n, (code, title, part) in enumerate(_sections(campaign, kind, frame), 1):
-        ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
+        vote = _Vote(r, campaign.votes.get(code.partition("=")[0]) or default_rule(code.partition("=")[0]))
+        _section_head(ws, st, widths, r, f"{_roman(n)}. {title.upper()} ({len(part)})", vote.rule,
+                      campaign.council_size)
         r += 1
         sources = list(zip(part["source_file"].tolist(), part["source_sheet"].tolist(),
                            part["source_row"].astype(int).tolist()))
@@ -296,16 +307,11 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
                     "người: registrations.csv.")
             ws.merge_range(r, 0, r, last, note, st.label)
             r += 1
-        lines = len(lists) + len(part)
-        if lines:  # one array formula per section: the share of votes on the council size
-            votes = f"G{r + 1}:G{r + lines}"
-            ws.write_array_formula(r, 7, r + lines - 1, 7,
-                                   f"{{=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})}}", st.pct, "")
         k = 0
         for k, (unit_code, count, levels) in enumerate(lists, 1):
-            texts = (f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
-                     "Xét cả danh sách của đơn vị")
-            _line(ws, st, widths, r, k, texts, [], code, f"{layout.UNIT_SOURCE}{unit_code}")
+            _line(ws, st, widths, r, k, (f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN),
+                                         levels, "Xét cả danh sách của đơn vị"), [], vote,
+                  (code, f"{layout.UNIT_SOURCE}{unit_code}"))
             r += 1
         columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
         for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
@@ -313,7 +319,7 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
             if kind == "tap_the" and name != unit:  # a collective inside a unit: its unit said once, with the name
                 name = f"{name} ({unit})" if name else unit
             _line(ws, st, widths, r, k, (name, unit, COMPLETION_LEVELS.get(completion, ""), note),
-                  flagged.get(source, []), code, "\t".join(map(str, source)))
+                  flagged.get(source, []), vote, (code, "\t".join(map(str, source))))
             r += 1
     for c, width in enumerate(widths):
         ws.set_column(c, c, width, None, {"hidden": True} if not width else {})
@@ -335,19 +341,56 @@ def _unit_lists(part: pd.DataFrame, order: dict[str, int]) -> list[tuple[str, in
     return sorted(((u, c, ", ".join(lv)) for u, (c, lv) in out.items()), key=lambda x: order.get(x[0], len(order)))
 
 
+@dataclass(frozen=True)
+class _Vote:
+    """A section's way of deciding, and the row of its heading that holds the members' count and threshold."""
+
+    row: int
+    rule: VoteRule
+
+    def members(self) -> str:
+        """The absolute reference of the section's members' count."""
+        return xl_rowcol_to_cell(self.row, layout.VOTES, row_abs=True, col_abs=True)
+
+    def threshold(self) -> str:
+        """The absolute reference of the section's threshold."""
+        return xl_rowcol_to_cell(self.row, layout.SHARE, row_abs=True, col_abs=True)
+
+
+def _section_head(ws, st: _Styles, widths: tuple[int, ...], r: int, title: str, rule: VoteRule, size: int) -> None:
+    """The section's title and how it is decided; then the members' count (the council size by default, typed
+    over when the council meets short), the threshold and the method, read by every result formula below."""
+    text = f"{title}\n{rule.wording()}"
+    ws.merge_range(r, 0, r, 4, text, st.section_wrap)
+    ws.write_string(r, layout.VOTES - 1, "Số thành viên Hội đồng, ngưỡng:", st.section_right)
+    ws.write_formula(r, layout.VOTES, f"='Tổng hợp'!{SIZE_CELL}", st.input, size)
+    ws.write_number(r, layout.SHARE, rule.threshold, st.over if rule.strict else st.at_least)
+    ws.write_string(r, layout.RESULT, SHORT_METHOD[rule.method], st.section)
+    _fit(ws, r, [(text, sum(w for w in widths[:5]))])
+
+
 def _line(ws, st: _Styles, widths: tuple[int, ...], r: int, k: int, texts: tuple[str, str, str, str],
-          codes: list[str], code: str, source: str) -> None:
+          codes: list[str], vote: _Vote, hidden: tuple[str, str]) -> None:
     """One line to vote on: a candidate, or a unit's whole list; the findings by their Vietnamese titles (codes in
-    the hidden column after the source); vote and result cells left to fill."""
+    the hidden column after the source); the votes typed in, their share of the members and the result by a live
+    formula against the section's threshold (typed in when the item is not voted)."""
     titles = "; ".join(dict.fromkeys(CATALOGUE[c].title for c in codes))
     ws.write_number(r, 0, k, st.center)
     for c, text in enumerate(texts, 1):
         ws.write_string(r, c, text, st.text)
     ws.write_string(r, 5, titles, st.error if codes else st.text)
-    ws.write_blank(r, 6, None, st.input)
-    ws.write_blank(r, 8, None, st.input)
-    ws.write_string(r, layout.SECTION, code)
-    ws.write_string(r, layout.SOURCE, source)
+    if vote.rule.voted:
+        votes, op = xl_rowcol_to_cell(r, layout.VOTES), ">" if vote.rule.strict else ">="
+        ws.write_blank(r, layout.VOTES, None, st.input)
+        ws.write_formula(r, layout.SHARE, f'=IF({votes}="","",{votes}/{vote.members()})', st.pct, "")
+        ws.write_formula(r, layout.RESULT, f'=IF({votes}="","",IF({votes}/{vote.members()}{op}{vote.threshold()},'
+                                           f'"{PASSED}","{FAILED}"))', st.result, "")
+    else:
+        ws.write_blank(r, layout.VOTES, None, st.center)
+        ws.write_blank(r, layout.SHARE, None, st.center)
+        ws.write_blank(r, layout.RESULT, None, st.input_text)
+    ws.write_string(r, layout.SECTION, hidden[0])
+    ws.write_string(r, layout.SOURCE, hidden[1])
     ws.write_string(r, layout.CODES, ", ".join(codes))
     _fit(ws, r, [(text, w) for text, w in zip((*texts, titles), widths[1:6]) if w])
 
