@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from thidua_xlsx import Campaign
 from thidua_xlsx.cli import cli
 from thidua_xlsx.errors import CampaignError
-from thidua_xlsx.store import HistoryStore
+from thidua_xlsx.history_store import HistoryStore
 
 RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
