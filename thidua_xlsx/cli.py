@@ -192,6 +192,26 @@ def remind(campaign: Path, late: bool, dry_run: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("return")
+@CAMPAIGN_ARG
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Chỉ trả lại cho đơn vị này (lặp lại được).")
+@click.option("--fix-by", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Hạn gửi lại biểu đã sửa (mặc định: 5 ngày sau hôm nay).")
+@click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
+@click.option("--force", is_flag=True, help="Gửi lại cả cho đơn vị đã được trả lại hôm nay.")
+def return_(campaign: Path, units: tuple[str, ...], fix_by: datetime | None, dry_run: bool, force: bool) -> None:
+    """Trả lại để bổ sung: gửi mỗi đơn vị có lỗi danh sách lỗi cần sửa (kèm bảng tính) và hạn gửi lại."""
+    camp = Campaign.load(campaign)
+    password = None if dry_run else _password(camp, "smtp")
+    with _mail_progress(len(camp.units)) as bar:
+        task = bar.add_task("Gửi thư trả lại", total=None)
+        result = camp.send_back(units or None, dry_run=dry_run, force=force, password=password,
+                                fix_by=fix_by.date() if fix_by else None, progress=lambda n: bar.advance(task, n))
+    _print_send(result, "trả lại")
+    if result.refused:
+        sys.exit(1)
+
+
 def _consolidate(camp: Campaign):
     from rich.progress import Progress
 
@@ -283,6 +303,32 @@ def history_record(campaign: Path, all_registered: bool) -> None:
         click.echo(f"? {line}: không hiểu kết quả, coi như chưa đạt")
     note = f" (thay {replaced} dòng đã ghi trước đó)" if replaced else ""
     click.echo(f"Đã ghi {rows} dòng kết quả năm {camp.year}{note}.")
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--copies", type=click.IntRange(min=1), default=None,
+              help="Số phiếu (mặc định: số thành viên Hội đồng, council_size).")
+@click.option("--force", is_flag=True, help="Ghi lại tệp phiếu bầu đã có.")
+def ballots(campaign: Path, copies: int | None, force: bool) -> None:
+    """In phiếu bầu (Word) cho các mục bỏ phiếu kín: mỗi thành viên Hội đồng một phiếu."""
+    camp = Campaign.load(campaign)
+    path, items = camp.ballots(copies=copies, force=force)
+    click.echo(f"Đã tạo {copies or camp.council_size} phiếu bầu, {items} mục bỏ phiếu kín: {path}")
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--force", is_flag=True, help="Ghi lại các văn bản đã có.")
+def papers(campaign: Path, force: bool) -> None:
+    """Sau phiên họp: biên bản, danh sách kèm theo quyết định, tờ trình đề nghị cấp trên (Word) và bảng danh sách."""
+    camp = Campaign.load(campaign)
+    result = camp.papers(force=force)
+    for line in result.unclear:
+        click.echo(f"? {line}: không hiểu kết quả, coi như chưa đạt")
+    click.echo(f"Quyết định tại cấp này: {result.decided_here} lượt; đề nghị cấp trên: {result.proposed} lượt.")
+    for path in result.paths.values():
+        click.echo(f"  {path}")
 
 
 @history.command("show")
