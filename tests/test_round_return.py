@@ -4,8 +4,8 @@ server on 127.0.0.1), once a day unless forced, and the unit shows "Chờ bổ s
 from __future__ import annotations
 
 import io
-from email import message_from_bytes, policy
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 
 import openpyxl
 import pytest

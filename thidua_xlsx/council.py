@@ -17,6 +17,7 @@ from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
 from thidua_xlsx.rule_registry import ticked
 from thidua_xlsx.status import unit_statuses
+from thidua_xlsx.verdicts import FAILED, PASSED
 from thidua_xlsx.votes import VoteRule, default_rule
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_G
                "GK_UBND_XA")
 UNKNOWN = "Không xác định"
 SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp": each section's members' count starts from it
-PASSED, FAILED = "Đạt", "Không đạt"
 SHORT_METHOD = {"kin": "Phiếu kín", "gio_tay": "Giơ tay", "khong": "Ghi kết quả"}
 
 
@@ -246,7 +246,7 @@ def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
     ws.insert_chart(total + 2, 1, chart)
 
 
-def _sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+def sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(code, section title, candidates) for each title, then each award from the highest; Huân chương by class."""
     spec = campaign.catalogue.sheet(kind)
     if spec is None:
@@ -290,7 +290,7 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
     names = {u.code: u.name for u in campaign.units}
     order = {u.code: n for n, u in enumerate(campaign.units)}
     limit = campaign.council_list_limit
-    for n, (code, title, part) in enumerate(_sections(campaign, kind, frame), 1):
+    for n, (code, title, part) in enumerate(sections(campaign, kind, frame), 1):
         vote = _Vote(r, campaign.votes.get(code.partition("=")[0]) or default_rule(code.partition("=")[0]))
         _section_head(ws, st, widths, r, f"{_roman(n)}. {title.upper()} ({len(part)})", vote.rule,
                       campaign.council_size)

@@ -12,6 +12,9 @@ SECRET_BY_DEFAULT = ("CSTD_CS", "CSTD_TINH", "CSTD_TQ")
 NINETY_PERCENT = ("CSTD_TINH", "CSTD_TQ")
 NINETY_BASIS = "Nghị định 91/2017/NĐ-CP, Điều 45 khoản 8"
 MAJORITY_BASIS = "ngưỡng mặc định, sửa được trong campaign.toml"
+LEVELS = {"cap_nay": "quyết định tại cấp này", "cap_tren": "trình cấp trên quyết định"}
+# Decided by the level above a department (DOMAIN.md 8): CSTĐ cấp tỉnh/toàn quốc, Bằng khen, Huân chương.
+ABOVE_BY_DEFAULT = ("CSTD_TINH", "CSTD_TQ", "BK_", "HC_")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class VoteRule:
     threshold: float
     strict: bool  # more than the threshold (quá nửa) rather than at least it
     basis: str
+    level: str = "cap_nay"  # who decides after the council: this level, or the level above (a proposal)
 
     @property
     def secret(self) -> bool:
@@ -51,14 +55,15 @@ class VoteRule:
 def default_rule(code: str) -> VoteRule:
     """The default for an item code: secret for CSTĐ, 90% for CSTĐ cấp tỉnh and toàn quốc, else more than half."""
     method = "kin" if code in SECRET_BY_DEFAULT else "gio_tay"
+    level = "cap_tren" if code.startswith(ABOVE_BY_DEFAULT) else "cap_nay"
     if code in NINETY_PERCENT:
-        return VoteRule(method, 0.9, False, NINETY_BASIS)
-    return VoteRule(method, 0.5, True, MAJORITY_BASIS)
+        return VoteRule(method, 0.9, False, NINETY_BASIS, level)
+    return VoteRule(method, 0.5, True, MAJORITY_BASIS, level)
 
 
 def parse_votes(table: object, codes: tuple[str, ...]) -> dict[str, VoteRule]:
     """[votes] of campaign.toml: CODE = { vote = "kin"|"gio_tay"|"khong", threshold = 0.9, strict = false,
-    basis = "…" }; every item code gets its rule (defaults for those not named)."""
+    basis = "…", level = "cap_nay"|"cap_tren" }; every item code gets its rule (defaults for those not named)."""
     if not isinstance(table, dict):
         raise CampaignError("campaign.toml: [votes] phải là một bảng (ví dụ CSTD_CS = { vote = \"kin\" }).")
     rules = {code: default_rule(code) for code in codes}
@@ -68,10 +73,10 @@ def parse_votes(table: object, codes: tuple[str, ...]) -> dict[str, VoteRule]:
             raise CampaignError(f"campaign.toml: khóa {key}: không có mục mã '{code}' trong [[items]].")
         if not isinstance(entry, dict):
             raise CampaignError(f"campaign.toml: khóa {key} phải là bảng, ví dụ {{ vote = \"kin\", threshold = 0.9 }}.")
-        unknown = sorted(set(entry) - {"vote", "threshold", "strict", "basis"})
+        unknown = sorted(set(entry) - {"vote", "threshold", "strict", "basis", "level"})
         if unknown:
             raise CampaignError(f"campaign.toml: khóa {key}.{unknown[0]} không được hỗ trợ "
-                                "(vote, threshold, strict, basis).")
+                                "(vote, threshold, strict, basis, level).")
         base = rules[code]
         method = entry.get("vote", base.method)
         if method not in METHODS:
@@ -87,5 +92,9 @@ def parse_votes(table: object, codes: tuple[str, ...]) -> dict[str, VoteRule]:
         basis = entry.get("basis", base.basis if "threshold" not in entry else "quy định của Hội đồng")
         if not isinstance(basis, str):
             raise CampaignError(f"campaign.toml: khóa {key}.basis phải là chuỗi, đang là {basis!r}.")
-        rules[code] = VoteRule(method, float(threshold), strict, basis)
+        level = entry.get("level", base.level)
+        if level not in LEVELS:
+            raise CampaignError(f"campaign.toml: khóa {key}.level phải là \"cap_nay\" hoặc \"cap_tren\", "
+                                f"đang là {level!r}.")
+        rules[code] = VoteRule(method, float(threshold), strict, basis, level)
     return rules
