@@ -202,7 +202,7 @@ def decision_lists() -> None:
     para(doc, "{{ l.heading }}", bold=True, align=CENTER)
     para(doc, "(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm 20…… của {{ decider }})",
          italic=True, align=CENTER)
-    grid(doc, ["TT", "{{ l.name_heading }}", "Đơn vị"], ["{{ r.n }}", "{{ r.name }}", "{{ r.unit }}"],
+    grid(doc, ["TT", "{{ l.name_heading }}", "{{ l.unit_heading }}"], ["{{ r.n }}", "{{ r.name }}", "{{ r.unit }}"],
          [12, 75, 78], "l.rows")
     para(doc, "Danh sách có {{ l.rows|length }} {{ l.what }}.", italic=True, before=4)
     page_break_unless_last(doc)
@@ -230,7 +230,7 @@ def proposal() -> None:
     para(doc, "{{ l.heading }}", bold=True, align=CENTER)
     para(doc, "(Kèm theo Tờ trình số ……/TTr-…… ngày …… tháng …… năm 20…… của {{ issuer_name }})",
          italic=True, align=CENTER)
-    grid(doc, ["TT", "{{ l.name_heading }}", "Đơn vị"], ["{{ r.n }}", "{{ r.name }}", "{{ r.unit }}"],
+    grid(doc, ["TT", "{{ l.name_heading }}", "{{ l.unit_heading }}"], ["{{ r.n }}", "{{ r.name }}", "{{ r.unit }}"],
          [12, 75, 78], "l.rows")
     page_break_unless_last(doc)
     para(doc, "{%p endfor %}")

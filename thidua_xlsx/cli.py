@@ -61,9 +61,15 @@ def presets() -> None:
 @click.option("--preset", default="so-cong-thuong", show_default=True, help="Mẫu chiến dịch (xem: thidua presets).")
 @click.option("--year", type=int, default=None, help="Năm thi đua (mặc định: năm nay).")
 @click.option("--force", is_flag=True, help="Ghi đè campaign.toml và units.csv đã có.")
-def init(directory: Path, preset: str, year: int | None, force: bool) -> None:
+@click.option("--stage", type=click.Choice(["dang-ky", "de-nghi"]), default="dang-ky", show_default=True,
+              help="dang-ky: đăng ký đầu năm; de-nghi: đề nghị khen thưởng cuối năm.")
+@click.option("--registrations", type=click.Path(path_type=Path), default=None,
+              help="Với --stage de-nghi: thư mục chiến dịch đăng ký của năm, để đối chiếu.")
+def init(directory: Path, preset: str, year: int | None, force: bool, stage: str,
+         registrations: Path | None) -> None:
     """Tạo thư mục chiến dịch (campaign.toml, units.csv) từ một mẫu."""
-    campaign = Campaign.init(directory, preset=preset, year=year, force=force)
+    campaign = Campaign.init(directory, preset=preset, year=year, force=force, stage=stage,
+                             registrations=registrations)
     click.echo(f"Đã tạo chiến dịch {campaign.id} ({campaign.issuer}, năm {campaign.year}, "
                f"hạn {campaign.deadline:%d/%m/%Y}) tại {directory}")
     click.echo(f"  {directory / 'campaign.toml'}\n  {directory / 'units.csv'} ({len(campaign.units)} đơn vị)")

@@ -116,10 +116,17 @@ def _page(ws, header_first: int, header_last: int, last_col: int) -> None:
     ws.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
 
 
+def _heading(campaign: "CampaignConfig") -> str:
+    """What the workbook sums up: the registrations, or the year-end proposals."""
+    if campaign.proposal:
+        return f"Tổng hợp đề nghị khen thưởng năm {campaign.year}"
+    return f"Tổng hợp đăng ký thi đua, khen thưởng năm {campaign.year}"
+
+
 def _title_block(ws, st: _Styles, campaign: "CampaignConfig", last_col: int, subtitle: str) -> int:
     """Issuing body, title with the year, subtitle; returns the next free row."""
     ws.merge_range(0, 0, 0, min(3, last_col), campaign.issuer, st.issuer)
-    ws.merge_range(1, 0, 1, last_col, f"TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM {campaign.year}", st.title)
+    ws.merge_range(1, 0, 1, last_col, _heading(campaign).upper(), st.title)
     ws.merge_range(2, 0, 2, last_col, subtitle, st.sub)
     return 4
 
@@ -281,7 +288,8 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
     headings = list(layout.HEADINGS)
     headings[layout.NAME] = "Họ và tên" if kind != "tap_the" else "Tập thể"
     last = layout.LAST_SHOWN
-    row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} đăng ký, để Hội đồng bình xét")
+    asked = "được đề nghị khen thưởng" if campaign.proposal else "đăng ký"
+    row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} {asked}, để Hội đồng bình xét")
     for c, h in enumerate(headings):
         ws.write_string(row, c, h, st.head if c <= last else None)
     ws.set_row(row, 30)  # "Số phiếu đồng ý" takes two lines in its narrow column
@@ -470,7 +478,7 @@ def write_council_workbook(campaign: "CampaignConfig", consolidation: "Consolida
     wb = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 11},
                                         "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
-    wb.set_properties({"title": f"Tổng hợp đăng ký thi đua, khen thưởng năm {campaign.year}",
+    wb.set_properties({"title": _heading(campaign),
                        "company": campaign.issuer, "created": datetime(campaign.year, 1, 1)})
     st = _Styles(wb)
     frame = consolidation.frame

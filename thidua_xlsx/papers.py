@@ -67,7 +67,8 @@ def passed_lists(campaign: "CampaignConfig", passed: pd.DataFrame) -> dict[str, 
             heading = title.upper() if plain else f"{what.upper()} ĐƯỢC TẶNG {title.upper()}"
             out[rule.level].append({"code": code, "kind": spec.kind, "title": title, "what": what,
                                     "heading": f"{heading} NĂM {campaign.year}", "rows": rows,
-                                    "name_heading": NAME_HEADING[spec.kind]})
+                                    "name_heading": NAME_HEADING[spec.kind],
+                                    "unit_heading": "Thuộc đơn vị" if spec.kind == "tap_the" else "Đơn vị"})
     return out
 
 
