@@ -71,15 +71,18 @@ def proposals_against_registrations(campaign: "CampaignConfig", frame: pd.DataFr
             f = row_finding("DE_NGHI_CHUA_DANG_KY", rec, items=", ".join(label(c, rec["kind"]) for c in missing),
                            basis=basis)
             yield f if campaign.require_registration else replace(f, severity="warning")
-    asked_of: dict[int, set[str]] = {}  # registration index -> codes its matched proposal rows ask for
+    reg_keys = (reg["unit_code"] + "\t" + _key(reg)).tolist()
+    asked_of: dict[str, set[str]] = {}  # a registration's unit and key -> codes its matched proposals ask for
     for pos, found in enumerate(matched):
         if found is not None:
-            asked_of.setdefault(found, set()).update(c for c in codes if asked[c].iat[pos])
+            asked_of.setdefault(reg_keys[reg.index.get_loc(found)], set()).update(
+                c for c in codes if asked[c].iat[pos])
     units = set(frame["unit_code"])
-    for i, rec in reg[reg["unit_code"].isin(units)].iterrows():
-        dropped = [c for c in codes if c in titles and had[c][i] and c not in asked_of.get(i, set())]
+    for (i, rec), key in zip(reg.iterrows(), reg_keys):
+        if rec["unit_code"] not in units:
+            continue
+        dropped = [c for c in codes if c in titles and had[c][i] and c not in asked_of.get(key, set())]
         if dropped:
             yield finding("DANG_KY_KHONG_DE_NGHI", unit_code=rec["unit_code"], kind=rec["kind"], name=rec["name"],
                           items=", ".join(label(c, rec["kind"]) for c in dropped), file=rec["source_file"],
                           sheet=rec["source_sheet"], row_registered=rec["source_row"])
-
