@@ -363,7 +363,7 @@ def history_show(campaign: Path, name: str) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path), required=False)
 def demo(directory: Path | None) -> None:
-    """Chạy cả chu trình trên chiến dịch ví dụ đi kèm (init, generate, điền, collect, report)."""
+    """Chạy cả năm trên ví dụ đi kèm: đăng ký, trả lại để bổ sung, đề nghị cuối năm, phiếu bầu, kết quả, văn bản."""
     from thidua_xlsx.demo import run_demo
 
     directory = directory or Path("demo") / datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -56,10 +56,11 @@ def sheet_columns(campaign: "CampaignConfig", spec: SheetSpec) -> list[Column]:
     elif spec.completion == "ticks":
         cols += [Column("level", COMPLETION_LEVELS[c], heading, 13, code=c) for c in TICKED_LEVELS]
     for group in GROUPS:
+        group_heading = GROUPS[group].replace("ĐĂNG KÝ", "ĐỀ NGHỊ", 1) if campaign.proposal else GROUPS[group]
         for item in campaign.catalogue.items_of(spec.key):
             if item.group == group:
                 width = 14 if item.kind == "class" else 13
-                cols.append(Column("item", item.label, GROUPS[group], width, code=item.code, kind=item.kind))
+                cols.append(Column("item", item.label, group_heading, width, code=item.code, kind=item.kind))
     cols.append(Column("note", "GHI CHÚ", width=22))
     return cols
 
