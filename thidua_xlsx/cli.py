@@ -275,7 +275,8 @@ def report(campaign: Path, force: bool) -> None:
     result = _consolidate(camp)
     paths = camp.report(result, force=force)
     r = result.report
-    click.echo(f"{len(result.frame)} dòng đăng ký; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
+    rows = "dòng đề nghị" if camp.proposal else "dòng đăng ký"
+    click.echo(f"{len(result.frame)} {rows}; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
                f"{r.count('info')} thông tin.")
     for path in paths.values():
         click.echo(f"  {path}")
