@@ -124,3 +124,25 @@ def test_nine_of_eleven_is_short_of_ninety_percent(campaign, filled_return, reca
     sheet = CalamineWorkbook.from_path(str(recalc(path, out))).get_sheet_by_name("Cá nhân").to_python()
     assert sorted((r[9], r[8]) for r in sheet if r[1] == "An") == [
         ("CSTD_CS", "Không đạt"), ("CSTD_TINH", "Không đạt"), ("LDTT", "Đạt")]
+
+
+def test_an_item_the_council_does_not_vote_on_takes_a_typed_result(make_campaign, filled_return, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setenv("THIDUA_HISTORY_URL", f"sqlite:///{tmp_path / 'lich-su.sqlite'}")
+    campaign = make_campaign(edit=lambda t: t.replace("\n[mail]", '\n[votes.LDTT]\nvote = "khong"\n\n[mail]'))
+    consolidated(campaign, filled_return(campaign, "VP", [collective("HTXSNV", "LDTT"),
+                                                          person("An", "HTXSNV", "LDTT"), person("Bình", "HTTNV")]))
+    path = campaign.report(campaign.consolidate())["council"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Cá nhân"]
+    heading = next(r for r in ws.iter_rows() if str(r[0].value).startswith("I. LAO ĐỘNG TIÊN TIẾN"))
+    assert heading[0].value.split("\n")[1] == "Không biểu quyết: Hội đồng ghi kết quả"
+    assert heading[8].value == "Ghi kết quả"
+    lines = {r[1].value: r for r in ws.iter_rows() if r[9].value == "LDTT"}
+    assert [(c.value, c.protection.locked) for c in lines["An"][6:9]] == [(None, True), (None, True), (None, False)]
+    lines["An"][8].value = "Đạt"
+    lines["Bình"][8].value = "Không đạt"
+    wb.save(path)
+    assert CliRunner().invoke(cli, ["history", "record", str(campaign.root)]).exit_code == 0
+    stored = HistoryStore.for_campaign(campaign).people("SỞ CÔNG THƯƠNG QUẢNG NGÃI")
+    assert sorted(zip(stored["name"], stored["honours"])) == [("An", "LDTT"), ("Bình", ""), ("Văn phòng Sở", "")]

@@ -67,6 +67,9 @@ def test_units_with_errors_get_their_list_once_a_day_and_wait_for_a_newer_return
 
     states = {s.code: s.state for s in campaign.statuses()}
     assert (states["VP"], states["KHTC"]) == (AWAITING, "Đúng hạn")
+    shown = CliRunner().invoke(cli, ["status", str(campaign.root)], env={"COLUMNS": "200"}).output
+    assert "2 đã nộp (0 muộn, 1 chờ bổ sung), 11 chưa nộp" in shown
+    assert [line.split("│")[4].strip() for line in shown.splitlines() if "│ VP " in line] == ["Chờ bổ sung"]
     paths = campaign.report()
     status = CalamineWorkbook.from_path(str(paths["council"])).get_sheet_by_name("Tình hình nộp").to_python()
     assert [r[4] for r in status if r[1] == "VP"] == ["Chờ bổ sung"]
