@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from thidua_xlsx import council_layout as layout
 from thidua_xlsx.cli import cli
-from thidua_xlsx.documents import BUNDLED
+from thidua_xlsx.documents import BUNDLED, common_context
 
 
 def _pdf_text(soffice, path, tmp_path) -> tuple[str, str, list[str]]:
@@ -93,8 +93,8 @@ def test_papers_from_the_votes_typed_in(voted, soffice, tmp_path):
                  "Phòng Kế hoạch - Tài chính - Tổng hợp"):
         assert name in minutes, name
     decisions, _, _ = _pdf_text(soffice, out / "danh-sach-kem-theo-quyet-dinh-2022.docx", tmp_path)
-    assert "DANH SÁCH TẬP THỂ LĐXS NĂM 2022 (Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm 20…… của Thủ " \
-           "trưởng Sở Công Thương Quảng Ngãi)" in decisions
+    assert "DANH SÁCH TẬP THỂ LĐXS NĂM 2022 (Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm 20…… của Giám " \
+           "đốc Sở Công Thương)" in decisions
     ldtt = decisions[decisions.index("LAO ĐỘNG TIÊN TIẾN NĂM 2022"):]
     assert ldtt.split("Danh sách có")[0].count("Văn phòng Sở") == 3
     for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Thị Chi", "Phạm Dũng"):
@@ -102,7 +102,10 @@ def test_papers_from_the_votes_typed_in(voted, soffice, tmp_path):
     cstdcs = decisions[decisions.index("CHIẾN SĨ THI ĐUA CƠ SỞ NĂM 2022"):]
     assert "Trần Thị Bình" in cstdcs and "Nguyễn Văn An" not in cstdcs
     proposal, _, _ = _pdf_text(soffice, out / "to-trinh-de-nghi-2022.docx", tmp_path)
-    assert "TỜ TRÌNH Về việc đề nghị khen thưởng năm 2022 Kính gửi: UBND TỈNH QUẢNG NGÃI" in proposal
+    assert "TỜ TRÌNH Về việc đề nghị khen thưởng năm 2022 Kính gửi: Ủy ban nhân dân tỉnh Quảng Ngãi" in proposal
+    squeezed = proposal.replace(" ", "")  # justified lines: pdftotext may split a word ("Th ương")
+    assert "SởCôngThươngQuảngNgãikínhđềnghịỦybannhândântỉnhQuảngNgãixéttặng:" in squeezed
+    assert "GIÁM ĐỐC" in proposal
     assert "Nghị định 91/2017/NĐ-CP" in proposal
     assert "- Chiến sĩ thi đua cấp tỉnh: 1 cá nhân;" in proposal
     assert "Trần Thị Bình" in proposal and "Lê Thị Chi" in proposal
@@ -113,6 +116,15 @@ def test_papers_from_the_votes_typed_in(voted, soffice, tmp_path):
         [1.0, "Chiến sĩ thi đua cấp tỉnh", "Trần Thị Bình", "Văn phòng Sở"],
         ["CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN CHỦ TỊCH UBND TỈNH NĂM 2022 (1)", "", "", ""],
         [1.0, "Bằng khen Chủ tịch UBND tỉnh", "Lê Thị Chi", "Văn phòng Sở"]]
+
+
+def test_without_papers_settings_the_documents_soften_the_capitals(make_campaign):
+    campaign = make_campaign(preset="so-nnptnt", generate=False, edit=lambda t: t.split("[papers]")[0] + "[votes]" +
+                             t.split("[votes]", 1)[1])
+    assert campaign.document_names == {}
+    context = common_context(campaign)
+    assert (context["issuer_name"], context["decider"], context["above"]) == (
+        "Sở Nông Nghiệp và PTNT Thái Bình", "Thủ trưởng Sở Nông Nghiệp và PTNT Thái Bình", "UBND TỈNH THÁI BÌNH")
 
 
 def test_a_campaign_template_overrides_the_bundled_one(voted):

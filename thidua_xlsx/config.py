@@ -73,6 +73,7 @@ class CampaignConfig:
     stage: str = "dang-ky"  # dang-ky: registrations at the start of the year; de-nghi: the year-end proposals
     registrations: Path | None = None  # a proposal round: the folder of the year's registration campaign
     require_registration: bool = False  # a proposal for what was not registered is an error (else a warning)
+    document_names: dict[str, str] = field(default_factory=dict)  # [papers]: bodies and signers as documents name them
 
     @property
     def proposal(self) -> bool:
@@ -177,6 +178,7 @@ class CampaignConfig:
             history_url=str(data.get("history", {}).get("url", "")),
             votes=parse_votes(data.get("votes", {}), catalogue.codes),
             **_stage(root, head, _year(head)),
+            document_names=_papers(data.get("papers", {})),
         )
         if any("password" in k.lower() for k in campaign.mail):
             raise CampaignError("campaign.toml: không ghi mật khẩu thư vào [mail]; dùng biến môi trường.")
@@ -225,6 +227,21 @@ def _stage(root: Path, head: dict, year: int) -> dict[str, object]:
         raise CampaignError(f"campaign.toml: khóa [campaign].registrations: không tìm thấy chiến dịch đăng ký tại "
                             f"{folder}.")
     return {"stage": stage, "registrations": folder, "require_registration": required}
+
+
+PAPERS_KEYS = ("issuer_name", "parent_name", "decider", "signer_title")
+
+
+def _papers(table: object) -> dict[str, str]:
+    """[papers]: issuer_name, parent_name, decider, signer_title as the documents write them (all optional)."""
+    if not isinstance(table, dict):
+        raise CampaignError("campaign.toml: [papers] phải là một bảng.")
+    for key, value in table.items():
+        if key not in PAPERS_KEYS:
+            raise CampaignError(f"campaign.toml: khóa [papers].{key} không được hỗ trợ ({', '.join(PAPERS_KEYS)}).")
+        if not isinstance(value, str) or not value.strip():
+            raise CampaignError(f"campaign.toml: khóa [papers].{key} phải là chuỗi không rỗng, đang là {value!r}.")
+    return dict(table)
 
 
 def _text(table: dict, key: str) -> str:

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
 
 BUNDLED = Path(__file__).resolve().parent / "templates"
+ACRONYMS = {"UBND", "HĐND", "PTNT", "MTTQ", "TP", "TX", "KHCN", "LĐTBXH", "TN&MT", "GD&ĐT", "TT&TT", "VH,TT&DL"}
+SMALL_WORDS = {"VÀ", "CỦA"}
 
 
 def regime(year: int) -> str:
@@ -29,12 +31,23 @@ def template_path(campaign: "CampaignConfig", name: str) -> Path:
 
 
 def common_context(campaign: "CampaignConfig") -> dict[str, object]:
-    """What every document says about the issuing body and the year."""
-    issuer_name = campaign.issuer.title() if campaign.issuer.isupper() else campaign.issuer
+    """What every document says about the issuing body and the year ([papers] of campaign.toml names them as
+    running text wants; without it the capitals of [campaign] are softened)."""
+    own = campaign.document_names
+    issuer_name = own.get("issuer_name") or _soften(campaign.issuer)
     return {"issuer": campaign.issuer, "issuer_name": issuer_name, "parent": campaign.parent,
-            "above": campaign.parent or "cấp trên", "place": campaign.place or "……", "year": campaign.year,
-            "council_size": campaign.council_size, "decider": f"Thủ trưởng {issuer_name}",
-            "signer_title": "THỦ TRƯỞNG CƠ QUAN", "regime": regime(campaign.year)}
+            "above": own.get("parent_name") or campaign.parent or "cấp trên", "place": campaign.place or "……",
+            "year": campaign.year, "council_size": campaign.council_size,
+            "decider": own.get("decider") or f"Thủ trưởng {issuer_name}",
+            "signer_title": own.get("signer_title") or "THỦ TRƯỞNG CƠ QUAN", "regime": regime(campaign.year)}
+
+
+def _soften(name: str) -> str:
+    """An issuer written in capitals, in title case for running text; acronyms (UBND, PTNT…) kept."""
+    if not name.isupper():
+        return name
+    return " ".join(w if w in ACRONYMS else w.lower() if w in SMALL_WORDS else w.capitalize()
+                    for w in name.split())
 
 
 def render(campaign: "CampaignConfig", name: str, context: dict[str, object], target: Path,
