@@ -43,8 +43,8 @@ def test_units_with_errors_get_their_list_once_a_day_and_wait_for_a_newer_return
     assert [c for c, _ in forced.sent] == ["VP"] and len(inbox.messages) == 2
     rcpt, msg, _ = inbox.messages[0]
     assert rcpt == [campaign.unit("VP").email]
-    assert str(msg["Subject"]) == ("[SỞ CÔNG THƯƠNG QUẢNG NGÃI] Đề nghị sửa, bổ sung biểu đăng ký thi đua năm 2022 "
-                                   "- Văn phòng Sở")
+    assert str(msg["Subject"]) == ("[SỞ CÔNG THƯƠNG QUẢNG NGÃI] Đề nghị sửa, bổ sung biểu đăng ký thi đua, khen thưởng "
+                                   "năm 2022 - Văn phòng Sở")
     body = msg.get_body(("plain",)).get_content()
     assert "(tệp Đăng ký VP.xlsx, nhận lúc 09:00 10/03/2022). Khi kiểm tra, biểu có 2 lỗi cần sửa:" in body
     lines = body.split("cần sửa:\n\n", 1)[1].split("\n\nDanh sách", 1)[0].splitlines()

@@ -109,7 +109,8 @@ def return_requests(campaign: "CampaignConfig", consolidation: "Consolidation", 
             raise CampaignError(f"Đơn vị {unit.code} chưa có biểu nào đọc được để trả lại; dùng thidua remind.")
         found = [f for f in by_unit.get(unit.code, []) if f.source_file in ("", current.entry.file)]
         file = PureWindowsPath(current.entry.source).name or current.entry.file  # the name the unit sent
-        fields = {"file": file, "received_at": f"{current.entry.received_at:%H:%M %d/%m/%Y}", "count": len(found),
+        fields = {"form": "biểu đề nghị khen thưởng" if campaign.proposal else "biểu đăng ký thi đua, khen thưởng",
+                  "file": file, "received_at": f"{current.entry.received_at:%H:%M %d/%m/%Y}", "count": len(found),
                   "findings": findings_text(found) or "(không có lỗi; đơn vị được đề nghị rà soát lại biểu)",
                   "fix_deadline": f"{fix_by:%d/%m/%Y}"}
         out[unit.code] = Extra(fields, findings_workbook(campaign, unit, file, found),

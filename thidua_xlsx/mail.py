@@ -53,8 +53,8 @@ DEFAULTS = {
                     "{year} của đơn vị (hạn nộp: {deadline}). Đề nghị đơn vị hoàn thành và gửi lại biểu đính kèm "
                     "trong thời gian sớm nhất.\n\nMọi thắc mắc xin liên hệ: {contact}.\n\nTrân trọng,\n"
                     "{office} - {issuer}"),
-    "return_subject": "[{issuer}] Đề nghị sửa, bổ sung biểu đăng ký thi đua năm {year} - {unit}",
-    "return_body": ("Kính gửi: {unit},\n\n{office} đã nhận biểu đăng ký thi đua, khen thưởng năm {year} của đơn vị "
+    "return_subject": "[{issuer}] Đề nghị sửa, bổ sung {form} năm {year} - {unit}",
+    "return_body": ("Kính gửi: {unit},\n\n{office} đã nhận {form} năm {year} của đơn vị "
                     "(tệp {file}, nhận lúc {received_at}). Khi kiểm tra, biểu có {count} lỗi cần sửa:\n\n{findings}"
                     "\n\nDanh sách các lỗi được gửi kèm (tệp bảng tính). Đề nghị đơn vị sửa trực tiếp trên biểu đã "
                     "nộp và gửi lại toàn bộ biểu bằng cách trả lời thư này trước ngày {fix_deadline}.\n\nMọi thắc "
