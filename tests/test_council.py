@@ -72,22 +72,28 @@ def test_candidate_lists_have_voting_columns(demo):
     values = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in values if r[0] == "TT")
     assert header == ["TT", "Họ và tên", "Đơn vị", "Mức độ hoàn thành", "Ghi chú", "Cần xem lại", "Số phiếu đồng ý",
-                      "Tỷ lệ (%)", "Kết quả", "Mã", "Nguồn"]
+                      "Tỷ lệ (%)", "Kết quả", "Mã", "Nguồn", "Mã phát hiện"]
     hidden = ws.column_dimensions["J"]
-    assert hidden.hidden and (hidden.min, hidden.max) == (10, 11), "J:K hidden, read back by history record"
+    assert hidden.hidden and (hidden.min, hidden.max) == (10, 12), "J:L hidden: read back by history record, filters"
     sections = [r[0] for r in values if isinstance(r[0], str) and r[0][:2] in ("I.", "II", "IV", "V.", "VI")]
     assert [s.split(" (")[0] for s in sections][:5] == [
         "I. LAO ĐỘNG TIÊN TIẾN", "II. CHIẾN SĨ THI ĐUA TOÀN QUỐC", "III. CHIẾN SĨ THI ĐUA CẤP TỈNH",
         "IV. CHIẾN SĨ THI ĐUA CƠ SỞ", "V. BẰNG KHEN THỦ TƯỚNG CHÍNH PHỦ"]
     tin = next(r for r in values if r[1] == "Lê Văn Tín")
-    assert tin[5] == "CSTDCS_KHONG_LDTT"
+    assert (tin[5], tin[11]) == ("CSTĐCS thiếu LĐTT", "CSTDCS_KHONG_LDTT")
     row = next(n for n, r in enumerate(values, 1) if r[1] == "Lê Văn Tín")
     section = next(n for n, r in enumerate(values, 1) if str(r[0]).startswith("IV. CHIẾN SĨ THI ĐUA CƠ SỞ"))
     end = next(n for n, r in enumerate(values, 1) if n > section and str(r[0]).startswith("V. ")) - 1
     assert section < row <= end
-    formula = ws.cell(row=section + 1, column=8).value
-    assert formula.ref == f"H{section + 1}:H{end}"
-    assert formula.text == f"=IF(G{section + 1}:G{end}=\"\",\"\",G{section + 1}:G{end}/'Tổng hợp'!$C$4)"
+    assert values[section - 1][5:9] == ["Số thành viên Hội đồng, ngưỡng:", "='Tổng hợp'!$C$4", 0.5, "Phiếu kín"]
+    assert values[section - 1][0].split("\n")[1] == (
+        "Bỏ phiếu kín; đạt khi trên 50% tổng số thành viên Hội đồng đồng ý (ngưỡng mặc định, sửa được trong "
+        "campaign.toml)")
+    assert values[row - 1][7:9] == [f'=IF(G{row}="","",G{row}/$G${section})',
+                                    f'=IF(G{row}="","",IF(G{row}/$G${section}>$H${section},"Đạt","Không đạt"))']
+    provincial = next(n for n, r in enumerate(values, 1) if str(r[0]).startswith("III. CHIẾN SĨ THI ĐUA CẤP TỈNH"))
+    assert values[provincial - 1][7] == 0.9 and ws.cell(row=provincial, column=8).number_format == '"≥ "0%'
+    assert "Nghị định 91/2017/NĐ-CP, Điều 45 khoản 8" in values[provincial - 1][0]
     tap_the = [[c.value for c in r] for r in wb["Tập thể"].iter_rows()]
     assert any(isinstance(r[0], str) and r[0].startswith("I. TẬP THỂ LĐXS") for r in tap_the)
 
@@ -151,16 +157,17 @@ def test_long_sections_are_voted_unit_by_unit_with_flagged_people_listed(make_ca
     sheet = CalamineWorkbook.from_path(str(campaign.report(result)["council"])).get_sheet_by_name(
         "Cá nhân").to_python()
     start = next(n for n, r in enumerate(sheet) if str(r[0]).startswith("I. LAO ĐỘNG TIÊN TIẾN"))
-    assert sheet[start][0] == "I. LAO ĐỘNG TIÊN TIẾN (5)"
+    assert sheet[start][0].split("\n")[0] == "I. LAO ĐỘNG TIÊN TIẾN (5)"
     assert "Hội đồng xét danh sách của từng đơn vị" in sheet[start + 1][0]
     khtc_name = "Phòng Kế hoạch - Tài chính - Tổng hợp"
-    lines = [r[:6] + r[9:11] for r in sheet[start + 2:start + 5]]
+    lines = [r[:6] + r[9:12] for r in sheet[start + 2:start + 5]]
     assert lines == [
         [1, "Danh sách 3 cá nhân", "Văn phòng Sở", "HTTNV: 1, HTXSNV: 2", "Xét cả danh sách của đơn vị", "", "LDTT",
-         "đơn vị:VP"],
-        [2, "Danh sách 1 cá nhân", khtc_name, "HTTNV: 1", "Xét cả danh sách của đơn vị", "", "LDTT", "đơn vị:KHTC"],
-        [3, "Dũng", khtc_name, "Hoàn thành tốt nhiệm vụ", "", "TRUNG_TEN_TRONG_DON_VI", "LDTT",
-         f"{result.current('KHTC').entry.file}\tB. Cá nhân\t12"],
+         "đơn vị:VP", ""],
+        [2, "Danh sách 1 cá nhân", khtc_name, "HTTNV: 1", "Xét cả danh sách của đơn vị", "", "LDTT", "đơn vị:KHTC",
+         ""],
+        [3, "Dũng", khtc_name, "Hoàn thành tốt nhiệm vụ", "", "Trùng tên trong đơn vị", "LDTT",
+         f"{result.current('KHTC').entry.file}\tB. Cá nhân\t12", "TRUNG_TEN_TRONG_DON_VI"],
     ]
     assert str(sheet[start + 5][0]).startswith("II.")
 
@@ -179,3 +186,29 @@ def test_reports_are_the_same_with_or_without_fork(campaign, filled_return, monk
     serial = campaign.report(campaign.consolidate(), force=True)
     assert {k: p.read_bytes() for k, p in serial.items() if k != "council"} == first
     assert CalamineWorkbook.from_path(str(serial["council"])).sheet_names[:3] == ["Tổng hợp", "Tập thể", "Cá nhân"]
+
+
+def test_printed_lists_show_each_collective_once_in_full_with_findings_in_vietnamese(make_campaign, filled_return,
+                                                                                    soffice, tmp_path):
+    campaign = make_campaign()
+    team = ("Tổ Kiểm tra, giám sát việc thực hiện chính sách phát triển công nghiệp hỗ trợ và khuyến công của các "
+            "huyện, thị xã, thành phố")
+    vp = [collective("HTXSNV", "LDTT"), collective("HTXSNV", "LDXS", name=team), person("An", "HTXSNV", "LDTT")]
+    khtc = [collective("HTXSNV", "LDTT LDXS"), person("Bình", "HTTNV", "LDTT")]
+    result = consolidated(campaign, filled_return(campaign, "VP", vp), filled_return(campaign, "KHTC", khtc))
+    path = campaign.report(result)["council"]
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Tập thể").to_python()
+    lines = [r[1:2] + r[5:6] + r[11:12] for r in sheet if r[9] == "LDXS"]
+    khtc_name = "Phòng Kế hoạch - Tài chính - Tổng hợp"
+    assert lines == [[f"{team} (Văn phòng Sở)", "LĐXS thiếu LĐTT", "LDXS_KHONG_LDTT"],
+                     [khtc_name, "Tập thể LĐXS không có CSTĐCS", "TT_LDXS_KHONG_CSTDCS"]]
+    pdf = soffice(path, "pdf", tmp_path)
+    text = subprocess.run([shutil.which("pdftotext"), str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    for name in (f"{team} (Văn phòng Sở)", khtc_name, "Văn phòng Sở"):
+        assert name in flat, name
+    assert "LĐXS thiếu LĐTT" in flat and "Tập thể LĐXS không có CSTĐCS" in flat
+    printed = flat[flat.index("Danh sách tập thể đăng ký"):flat.index("Danh sách cá nhân đăng ký")]
+    assert "LDXS_KHONG_LDTT" not in printed and "TT_LDXS_KHONG_CSTDCS" not in printed, "codes stay hidden"
+    assert printed.count(khtc_name) == 2, "once per section (LĐXS, LĐTT), never again as a unit column"

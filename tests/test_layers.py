@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "thidua_xlsx"
-BASE = {"errors", "text", "findings", "files", "processes", "catalogue", "presets"}
+BASE = {"errors", "text", "findings", "files", "processes", "catalogue", "presets", "votes"}
 CONFIG = {"config"}
 TOP = {"campaign", "cli", "demo", "__init__", "__main__"}
 

@@ -205,5 +205,7 @@ def test_the_demo_sends_to_a_local_server(tmp_path, smtp_env, monkeypatch):
     with smtp_server() as (port, inbox):
         smtp_env(port)
         outputs = run_demo(tmp_path / "demo", echo=lambda _: None)
-    assert len(inbox.messages) == 13
+    subjects = [str(msg["Subject"]) for _, msg, _ in inbox.messages]
+    returned = [s for s in subjects if "Đề nghị sửa, bổ sung biểu đăng ký" in s]
+    assert len(subjects) == 13 + 4 and len(returned) == 4, "the forms, then the returns with errors sent back"
     assert outputs["Nhật ký gửi thư"].is_file()

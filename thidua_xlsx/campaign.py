@@ -3,7 +3,7 @@ each method is a thin call into one step module (imported when used, so light co
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from thidua_xlsx.consolidate import Consolidation
     from thidua_xlsx.mail import SendResult
+    from thidua_xlsx.papers import Papers
     from thidua_xlsx.returns import CollectResult
     from thidua_xlsx.status import UnitStatus
 
@@ -77,6 +78,16 @@ class Campaign(CampaignConfig):
 
         return remind(self, self.statuses(), late=late, dry_run=dry_run, password=password, progress=progress)
 
+    def send_back(self, units: Iterable[str] | None = None, dry_run: bool = False, force: bool = False,
+                  password: str | None = None, fix_by: "date | None" = None,
+                  progress: Callable[[int], None] | None = None) -> "SendResult":
+        """Send each unit whose current return has errors (or the units named) the list of what to fix, once a
+        day unless force; the unit shows as "Chờ bổ sung" until a newer return arrives."""
+        from thidua_xlsx.corrections import send_returns
+
+        return send_returns(self, self.consolidate(), units, dry_run=dry_run, force=force, password=password,
+                            fix_by=fix_by, progress=progress)
+
     # --- reports -------------------------------------------------------------------------------------------
     def report(self, consolidation: "Consolidation | None" = None, force: bool = False) -> dict[str, Path]:
         """Write the two CSVs and the council workbook; never replace them unless force."""
@@ -96,6 +107,18 @@ class Campaign(CampaignConfig):
         from thidua_xlsx.history_io import record_results
 
         return record_results(self, all_registered=all_registered)
+
+    def ballots(self, copies: int | None = None, force: bool = False) -> tuple[Path, int]:
+        """Write the ballots for the secret vote, one per council member; (path, items voted in secret)."""
+        from thidua_xlsx.ballots import write_ballots
+
+        return write_ballots(self, copies=copies, force=force)
+
+    def papers(self, force: bool = False) -> "Papers":
+        """Write the minutes, the decision lists and the proposal upward from the council's results."""
+        from thidua_xlsx.papers import write_papers
+
+        return write_papers(self, force=force)
 
     def person_history(self, name: str) -> "pd.DataFrame":
         """Every stored year of the people with this name (any unit), oldest first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from thidua_xlsx import history_rules, rules  # noqa: F401 - importing a rule module registers its rules
+from thidua_xlsx import history_rules, proposal_rules, rules  # noqa: F401 - a rule module registers its rules
 from thidua_xlsx.findings import Finding
 from thidua_xlsx.rule_registry import RULES
 

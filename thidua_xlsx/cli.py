@@ -61,9 +61,15 @@ def presets() -> None:
 @click.option("--preset", default="so-cong-thuong", show_default=True, help="Mẫu chiến dịch (xem: thidua presets).")
 @click.option("--year", type=int, default=None, help="Năm thi đua (mặc định: năm nay).")
 @click.option("--force", is_flag=True, help="Ghi đè campaign.toml và units.csv đã có.")
-def init(directory: Path, preset: str, year: int | None, force: bool) -> None:
+@click.option("--stage", type=click.Choice(["dang-ky", "de-nghi"]), default="dang-ky", show_default=True,
+              help="dang-ky: đăng ký đầu năm; de-nghi: đề nghị khen thưởng cuối năm.")
+@click.option("--registrations", type=click.Path(path_type=Path), default=None,
+              help="Với --stage de-nghi: thư mục chiến dịch đăng ký của năm, để đối chiếu.")
+def init(directory: Path, preset: str, year: int | None, force: bool, stage: str,
+         registrations: Path | None) -> None:
     """Tạo thư mục chiến dịch (campaign.toml, units.csv) từ một mẫu."""
-    campaign = Campaign.init(directory, preset=preset, year=year, force=force)
+    campaign = Campaign.init(directory, preset=preset, year=year, force=force, stage=stage,
+                             registrations=registrations)
     click.echo(f"Đã tạo chiến dịch {campaign.id} ({campaign.issuer}, năm {campaign.year}, "
                f"hạn {campaign.deadline:%d/%m/%Y}) tại {directory}")
     click.echo(f"  {directory / 'campaign.toml'}\n  {directory / 'units.csv'} ({len(campaign.units)} đơn vị)")
@@ -195,6 +201,26 @@ def remind(campaign: Path, late: bool, dry_run: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("return")
+@CAMPAIGN_ARG
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Chỉ trả lại cho đơn vị này (lặp lại được).")
+@click.option("--fix-by", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Hạn gửi lại biểu đã sửa (mặc định: 5 ngày sau hôm nay).")
+@click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
+@click.option("--force", is_flag=True, help="Gửi lại cả cho đơn vị đã được trả lại hôm nay.")
+def return_(campaign: Path, units: tuple[str, ...], fix_by: datetime | None, dry_run: bool, force: bool) -> None:
+    """Trả lại để bổ sung: gửi mỗi đơn vị có lỗi danh sách lỗi cần sửa (kèm bảng tính) và hạn gửi lại."""
+    camp = Campaign.load(campaign)
+    password = None if dry_run else _password(camp, "smtp")
+    with _mail_progress(len(camp.units)) as bar:
+        task = bar.add_task("Gửi thư trả lại", total=None)
+        result = camp.send_back(units or None, dry_run=dry_run, force=force, password=password,
+                                fix_by=fix_by.date() if fix_by else None, progress=lambda n: bar.advance(task, n))
+    _print_send(result, "trả lại")
+    if result.refused:
+        sys.exit(1)
+
+
 def _consolidate(camp: Campaign):
     from rich.progress import Progress
 
@@ -252,7 +278,8 @@ def report(campaign: Path, force: bool) -> None:
     result = _consolidate(camp)
     paths = camp.report(result, force=force)
     r = result.report
-    click.echo(f"{len(result.frame)} dòng đăng ký; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
+    rows = "dòng đề nghị" if camp.proposal else "dòng đăng ký"
+    click.echo(f"{len(result.frame)} {rows}; {r.count('error')} lỗi, {r.count('warning')} cảnh báo, "
                f"{r.count('info')} thông tin.")
     for path in paths.values():
         click.echo(f"  {path}")
@@ -292,6 +319,32 @@ def history_record(campaign: Path, all_registered: bool) -> None:
     click.echo(f"Đã ghi {rows} dòng kết quả năm {camp.year}{note}.")
 
 
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--copies", type=click.IntRange(min=1), default=None,
+              help="Số phiếu (mặc định: số thành viên Hội đồng, council_size).")
+@click.option("--force", is_flag=True, help="Ghi lại tệp phiếu bầu đã có.")
+def ballots(campaign: Path, copies: int | None, force: bool) -> None:
+    """In phiếu bầu (Word) cho các mục bỏ phiếu kín: mỗi thành viên Hội đồng một phiếu."""
+    camp = Campaign.load(campaign)
+    path, items = camp.ballots(copies=copies, force=force)
+    click.echo(f"Đã tạo {copies or camp.council_size} phiếu bầu, {items} mục bỏ phiếu kín: {path}")
+
+
+@cli.command()
+@CAMPAIGN_ARG
+@click.option("--force", is_flag=True, help="Ghi lại các văn bản đã có.")
+def papers(campaign: Path, force: bool) -> None:
+    """Sau phiên họp: biên bản, danh sách kèm theo quyết định, tờ trình đề nghị cấp trên (Word) và bảng danh sách."""
+    camp = Campaign.load(campaign)
+    result = camp.papers(force=force)
+    for line in result.unclear:
+        click.echo(f"? {line}: không hiểu kết quả, coi như chưa đạt")
+    click.echo(f"Quyết định tại cấp này: {result.decided_here} lượt; đề nghị cấp trên: {result.proposed} lượt.")
+    for path in result.paths.values():
+        click.echo(f"  {path}")
+
+
 @history.command("show")
 @CAMPAIGN_ARG
 @click.argument("name")
@@ -318,7 +371,7 @@ def history_show(campaign: Path, name: str) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path), required=False)
 def demo(directory: Path | None) -> None:
-    """Chạy cả chu trình trên chiến dịch ví dụ đi kèm (init, generate, điền, collect, report)."""
+    """Chạy cả năm trên ví dụ đi kèm: đăng ký, trả lại để bổ sung, đề nghị cuối năm, phiếu bầu, kết quả, văn bản."""
     from thidua_xlsx.demo import run_demo
 
     directory = directory or Path("demo") / datetime.now().strftime("%Y%m%d-%H%M%S")

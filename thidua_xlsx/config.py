@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ from thidua_xlsx import presets
 from thidua_xlsx.catalogue import Catalogue, parse_catalogue
 from thidua_xlsx.errors import CampaignError, OverwriteError
 from thidua_xlsx.text import clean, fold
+from thidua_xlsx.votes import VoteRule, parse_votes
 
 # Vietnam has one time zone and no daylight saving time.
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 UNIT_COLUMNS = ("code", "name", "email", "aliases")
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+STAGES = ("dang-ky", "de-nghi")
 RULE_DEFAULTS = {"tt_ldtt_min_ldtt_share": 0.5, "tt_ldxs_min_ldtt_share": 0.7, "cstdcs_max_share_of_ldtt": 0.15}
 
 
@@ -66,6 +69,16 @@ class CampaignConfig:
     catalogue: Catalogue
     units: list[Unit] = field(default_factory=list)
     history_url: str = ""
+    votes: dict[str, VoteRule] = field(default_factory=dict)
+    stage: str = "dang-ky"  # dang-ky: registrations at the start of the year; de-nghi: the year-end proposals
+    registrations: Path | None = None  # a proposal round: the folder of the year's registration campaign
+    require_registration: bool = False  # a proposal for what was not registered is an error (else a warning)
+    document_names: dict[str, str] = field(default_factory=dict)  # [papers]: bodies and signers as documents name them
+
+    @property
+    def proposal(self) -> bool:
+        """A year-end proposal round (đề nghị khen thưởng), checked against the year's registrations."""
+        return self.stage == "de-nghi"
 
     # --- folders -------------------------------------------------------------------------------------------
     @property
@@ -105,11 +118,15 @@ class CampaignConfig:
     # --- creating and loading ------------------------------------------------------------------------------
     @classmethod
     def init(cls, root: Path | str, preset: str = "so-cong-thuong", year: int | None = None,
-             force: bool = False) -> "CampaignConfig":
-        """Create a campaign folder from a preset; refuse to overwrite an existing campaign unless force."""
+             force: bool = False, stage: str = "dang-ky", registrations: Path | str | None = None
+             ) -> "CampaignConfig":
+        """Create a campaign folder from a preset (a proposal round linked to its registration campaign with
+        stage="de-nghi"); refuse to overwrite an existing campaign unless force."""
         root = Path(root)
         year = year or date.today().year
         toml_text = presets.campaign_toml(preset, year, root.name or f"{preset}-{year}")
+        if stage != "dang-ky":
+            toml_text = _as_proposal(toml_text, stage, year, registrations)
         units_text = presets.units_csv(preset)
         existing = [p for p in (root / "campaign.toml", root / "units.csv") if p.exists()]
         if existing and not force:
@@ -157,13 +174,74 @@ class CampaignConfig:
             password=str(data.get("form", {}).get("password", "")),
             rules=_rules(data.get("rules", {})),
             mail=dict(data.get("mail", {})),
-            catalogue=parse_catalogue(data),
+            catalogue=(catalogue := parse_catalogue(data)),
             history_url=str(data.get("history", {}).get("url", "")),
+            votes=parse_votes(data.get("votes", {}), catalogue.codes),
+            **_stage(root, head, _year(head)),
+            document_names=_papers(data.get("papers", {})),
         )
         if any("password" in k.lower() for k in campaign.mail):
             raise CampaignError("campaign.toml: không ghi mật khẩu thư vào [mail]; dùng biến môi trường.")
         campaign.units = load_units(root / "units.csv")
         return campaign
+
+
+def _as_proposal(text: str, stage: str, year: int, registrations: Path | str | None) -> str:
+    """A preset's campaign.toml made a year-end proposal round: its title, a year-end deadline, and the link to
+    the registration campaign."""
+    if stage not in STAGES:
+        raise CampaignError(f"Giai đoạn '{stage}' không hợp lệ ({', '.join(STAGES)}).")
+    if not registrations:
+        raise CampaignError("Đợt đề nghị khen thưởng cần --registrations: thư mục chiến dịch đăng ký của năm.")
+    folder = Path(registrations).resolve()
+    if not (folder / "campaign.toml").is_file():
+        raise CampaignError(f"Không tìm thấy chiến dịch đăng ký tại {folder} (thiếu campaign.toml).")
+    text = re.sub(r'(?m)^title = ".*"$', f'title = "ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}"', text, count=1)
+    text = re.sub(r"(?m)^start = .*$", f"start = {year}-11-01", text, count=1)
+    text = re.sub(r"(?m)^deadline = .*$", f"deadline = {year}-12-15", text, count=1)
+    link = (f'stage = "{stage}"\n# Chiến dịch đăng ký đầu năm: đề nghị được đối chiếu với đăng ký.\n'
+            f"registrations = {json.dumps(str(folder), ensure_ascii=False)}\n"
+            "# Đề nghị danh hiệu chưa đăng ký: lỗi đến năm 2023 (NĐ 91/2017), từ 2024 là cảnh báo; đặt true để giữ\n"
+            "# quy định của địa phương (đăng ký là điều kiện xét tặng).\n"
+            f"require_registration = {'true' if year <= 2023 else 'false'}\n")
+    return re.sub(r"(?m)^(year = .*\n)", lambda m: m.group(1) + link, text, count=1)
+
+
+def _stage(root: Path, head: dict, year: int) -> dict[str, object]:
+    """stage, registrations and require_registration of [campaign], validated."""
+    stage = head.get("stage", "dang-ky")
+    if stage not in STAGES:
+        raise CampaignError(f"campaign.toml: khóa [campaign].stage phải là {' hoặc '.join(map(repr, STAGES))}, "
+                            f"đang là {stage!r}.")
+    required = head.get("require_registration", year <= 2023)
+    if not isinstance(required, bool):
+        raise CampaignError(f"campaign.toml: khóa [campaign].require_registration phải là true hoặc false, "
+                            f"đang là {required!r}.")
+    if stage == "dang-ky":
+        return {"stage": stage, "registrations": None, "require_registration": required}
+    value = head.get("registrations")
+    if not isinstance(value, str) or not value.strip():
+        raise CampaignError("campaign.toml: khóa [campaign].registrations (thư mục chiến dịch đăng ký) bị thiếu.")
+    folder = (root / value).resolve()
+    if not (folder / "campaign.toml").is_file():
+        raise CampaignError(f"campaign.toml: khóa [campaign].registrations: không tìm thấy chiến dịch đăng ký tại "
+                            f"{folder}.")
+    return {"stage": stage, "registrations": folder, "require_registration": required}
+
+
+PAPERS_KEYS = ("issuer_name", "parent_name", "decider", "signer_title")
+
+
+def _papers(table: object) -> dict[str, str]:
+    """[papers]: issuer_name, parent_name, decider, signer_title as the documents write them (all optional)."""
+    if not isinstance(table, dict):
+        raise CampaignError("campaign.toml: [papers] phải là một bảng.")
+    for key, value in table.items():
+        if key not in PAPERS_KEYS:
+            raise CampaignError(f"campaign.toml: khóa [papers].{key} không được hỗ trợ ({', '.join(PAPERS_KEYS)}).")
+        if not isinstance(value, str) or not value.strip():
+            raise CampaignError(f"campaign.toml: khóa [papers].{key} phải là chuỗi không rỗng, đang là {value!r}.")
+    return dict(table)
 
 
 def _text(table: dict, key: str) -> str:

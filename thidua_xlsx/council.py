@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +17,8 @@ from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
 from thidua_xlsx.rule_registry import ticked
 from thidua_xlsx.status import unit_statuses
+from thidua_xlsx.verdicts import FAILED, PASSED
+from thidua_xlsx.votes import VoteRule, default_rule
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
@@ -25,7 +29,8 @@ TITLE_ORDER = ("LDXS", "LDTT", "CSTD_TQ", "CSTD_TINH", "CSTD_CS")
 AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_GD_SO", "GK_SO_NGANH", "GK_UBND_TX",
                "GK_UBND_XA")
 UNKNOWN = "Không xác định"
-SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp" and used by every "Tỷ lệ (%)" formula
+SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp": each section's members' count starts from it
+SHORT_METHOD = {"kin": "Phiếu kín", "gio_tay": "Giơ tay", "khong": "Ghi kết quả"}
 
 
 class _Styles:
@@ -40,8 +45,7 @@ class _Styles:
         self.sub = add(italic=True, align="center")
         self.label = add(italic=True)
         self.head = add(bold=True, align="center", text_wrap=True, border=1, bg_color="#E8EEF7")
-        self.text = add(border=1, text_wrap=True)
-        self.line = add(border=1)  # one line of text: LibreOffice does not grow rows for wrapped text
+        self.text = add(border=1, text_wrap=True)  # rows holding wrapped text get their height from _fit
         self.center = add(border=1, align="center")
         self.num = add(border=1, align="right", num_format="0")
         self.pct = add(border=1, align="right", num_format="0%;-0%;;@")  # an empty vote shows nothing
@@ -51,10 +55,54 @@ class _Styles:
         self.section = add(bold=True, border=1, bg_color="#F3F3F3")
         self.input = add(border=1, align="right", num_format="0", locked=False)
         self.error = add(border=1, font_color="#C00000", text_wrap=True)
-        self.error_line = add(border=1, font_color="#C00000")  # one line: a wrapped code would be clipped
+        self.section_wrap = add(bold=True, border=1, bg_color="#F3F3F3", text_wrap=True)
+        self.section_right = add(italic=True, border=1, bg_color="#F3F3F3", align="right", text_wrap=True)
+        self.at_least = add(border=1, bold=True, align="right", num_format='"≥ "0%', bg_color="#F3F3F3")
+        self.over = add(border=1, bold=True, align="right", num_format='"> "0%', bg_color="#F3F3F3")
+        self.result = add(border=1, align="center", bold=True)
+        self.input_text = add(border=1, align="center", locked=False)
 
 
+LINE_HEIGHT = 15.0  # points per line of 11-point Times New Roman, with room for LibreOffice's leading
+# Advance widths of Times New Roman in digit widths (the unit of a column's width), by base letter.
+_NARROW, _SMALL, _WIDE = set("ijltf.,;:'|!I "), set("rs-()[]/\"J"), set("mwMW%@")
 
+
+def _width(word: str) -> float:
+    """A word's printed width in column-width units."""
+    out = 0.0
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch):
+            continue
+        out += (0.55 if ch in _NARROW else 0.7 if ch in _SMALL else 1.7 if ch in _WIDE else
+                1.4 if ch.isupper() else 1.0)
+    return out
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of this column width needs, words kept whole as LibreOffice and Excel wrap them."""
+    room = max(width - 1.0, 3.0)
+    space = _width(" ")
+    total = 0
+    for paragraph in str(text).split("\n"):
+        line, count = 0.0, 1
+        for word in paragraph.split():
+            size = _width(word)
+            if line and line + space + size > room:
+                count, line = count + 1, 0.0
+            line = size if not line else line + space + size
+            while line > room:  # a word longer than the column is broken
+                count, line = count + 1, line - room
+        total += count
+    return total
+
+
+def _fit(ws, r: int, cells: list[tuple[str, float]]) -> None:
+    """Set a row's height to the tallest wrapped cell: neither Excel nor LibreOffice grows a row written by
+    xlsxwriter, so a wrapped name would otherwise be clipped in print."""
+    lines = max([1, *(_lines(text, width) for text, width in cells if text)])
+    if lines > 1:
+        ws.set_row(r, LINE_HEIGHT * lines + 2)
 
 
 def _page(ws, header_first: int, header_last: int, last_col: int) -> None:
@@ -68,10 +116,17 @@ def _page(ws, header_first: int, header_last: int, last_col: int) -> None:
     ws.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
 
 
+def _heading(campaign: "CampaignConfig") -> str:
+    """What the workbook sums up: the registrations, or the year-end proposals."""
+    if campaign.proposal:
+        return f"Tổng hợp đề nghị khen thưởng năm {campaign.year}"
+    return f"Tổng hợp đăng ký thi đua, khen thưởng năm {campaign.year}"
+
+
 def _title_block(ws, st: _Styles, campaign: "CampaignConfig", last_col: int, subtitle: str) -> int:
     """Issuing body, title with the year, subtitle; returns the next free row."""
     ws.merge_range(0, 0, 0, min(3, last_col), campaign.issuer, st.issuer)
-    ws.merge_range(1, 0, 1, last_col, f"TỔNG HỢP ĐĂNG KÝ THI ĐUA, KHEN THƯỞNG NĂM {campaign.year}", st.title)
+    ws.merge_range(1, 0, 1, last_col, _heading(campaign).upper(), st.title)
     ws.merge_range(2, 0, 2, last_col, subtitle, st.sub)
     return 4
 
@@ -146,6 +201,7 @@ def _summary(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame) -
         r = first + n
         ws.write_number(r, 0, n + 1, st.center)
         ws.write_string(r, 1, name, st.text)
+        _fit(ws, r, [(name, 34)])
         for c, (kind, _, _, value) in enumerate(columns):
             unit = counts[kind].get(code, {})
             if value.startswith("share:"):
@@ -197,7 +253,7 @@ def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
     ws.insert_chart(total + 2, 1, chart)
 
 
-def _sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+def sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(code, section title, candidates) for each title, then each award from the highest; Huân chương by class."""
     spec = campaign.catalogue.sheet(kind)
     if spec is None:
@@ -220,15 +276,20 @@ def _sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> lis
     return [s for s in out if not s[2].empty or not s[1].endswith("(chưa ghi hạng)")]
 
 
+WIDTHS = {"ca_nhan": (5, 26, 34, 28, 28, 30, 9, 8, 12), "tap_the": (5, 46, 0, 28, 30, 34, 9, 8, 12)}
+
+
 def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame, kind: str, sheet_name: str,
                 flagged: dict[tuple, list[str]]) -> None:
     """One section per title/award. A section longer than council_list_limit is put to the council unit by unit
     (one line per unit's list, voted as a whole) with every candidate who has a finding still listed by name."""
     ws = wb.add_worksheet(sheet_name)
+    widths = WIDTHS.get(kind, WIDTHS["ca_nhan"])
     headings = list(layout.HEADINGS)
     headings[layout.NAME] = "Họ và tên" if kind != "tap_the" else "Tập thể"
     last = layout.LAST_SHOWN
-    row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} đăng ký, để Hội đồng bình xét")
+    asked = "được đề nghị khen thưởng" if campaign.proposal else "đăng ký"
+    row = _title_block(ws, st, campaign, last, f"Danh sách {KINDS[kind].lower()} {asked}, để Hội đồng bình xét")
     for c, h in enumerate(headings):
         ws.write_string(row, c, h, st.head if c <= last else None)
     ws.set_row(row, 30)  # "Số phiếu đồng ý" takes two lines in its narrow column
@@ -237,8 +298,10 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
     names = {u.code: u.name for u in campaign.units}
     order = {u.code: n for n, u in enumerate(campaign.units)}
     limit = campaign.council_list_limit
-    for n, (code, title, part) in enumerate(_sections(campaign, kind, frame), 1):
-        ws.merge_range(r, 0, r, last, f"{_roman(n)}. {title.upper()} ({len(part)})", st.section)
+    for n, (code, title, part) in enumerate(sections(campaign, kind, frame), 1):
+        vote = _Vote(r, campaign.votes.get(code.partition("=")[0]) or default_rule(code.partition("=")[0]))
+        _section_head(ws, st, widths, r, f"{_roman(n)}. {title.upper()} ({len(part)})", vote.rule,
+                      campaign.council_size)
         r += 1
         sources = list(zip(part["source_file"].tolist(), part["source_sheet"].tolist(),
                            part["source_row"].astype(int).tolist()))
@@ -247,28 +310,28 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
             own = [s in flagged for s in sources]
             lists = _unit_lists(part[[not o for o in own]], order)
             part, sources = part[own], [s for s, o in zip(sources, own) if o]
-            ws.merge_range(r, 0, r, last, f"Mục có hơn {limit} {KINDS[kind].lower()}: Hội đồng xét danh sách của "
-                                          f"từng đơn vị ({len(lists)} dòng); {len(part)} trường hợp có phát hiện "
-                                          "được liệt kê riêng. Danh sách từng người: registrations.csv.", st.label)
+            note = (f"Mục có hơn {limit} {KINDS[kind].lower()}: Hội đồng xét danh sách của từng đơn vị "
+                    f"({len(lists)} dòng); {len(part)} trường hợp có phát hiện được liệt kê riêng. Danh sách từng "
+                    "người: registrations.csv.")
+            ws.merge_range(r, 0, r, last, note, st.label)
             r += 1
-        lines = len(lists) + len(part)
-        if lines:  # one array formula per section: the share of votes on the council size
-            votes = f"G{r + 1}:G{r + lines}"
-            ws.write_array_formula(r, 7, r + lines - 1, 7,
-                                   f"{{=IF({votes}=\"\",\"\",{votes}/'Tổng hợp'!{SIZE_CELL})}}", st.pct, "")
         k = 0
         for k, (unit_code, count, levels) in enumerate(lists, 1):
-            _line(ws, st, r, k, f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN), levels,
-                  "Xét cả danh sách của đơn vị", [], code, f"{layout.UNIT_SOURCE}{unit_code}")
+            _line(ws, st, widths, r, k, (f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN),
+                                         levels, "Xét cả danh sách của đơn vị"), [], vote,
+                  (code, f"{layout.UNIT_SOURCE}{unit_code}"))
             r += 1
         columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
         for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
-            _line(ws, st, r, k, name, names.get(unit_code, UNKNOWN), COMPLETION_LEVELS.get(completion, ""), note,
-                  flagged.get(source, []), code, "\t".join(map(str, source)))
+            unit = names.get(unit_code, UNKNOWN)
+            if kind == "tap_the" and name != unit:  # a collective inside a unit: its unit said once, with the name
+                name = f"{name} ({unit})" if name else unit
+            _line(ws, st, widths, r, k, (name, unit, COMPLETION_LEVELS.get(completion, ""), note),
+                  flagged.get(source, []), vote, (code, "\t".join(map(str, source))))
             r += 1
-    for c, width in enumerate((5, 28, 40, 28, 34, 26, 10, 9, 12)):
-        ws.set_column(c, c, width)
-    ws.set_column(layout.SECTION, layout.SOURCE, None, None, {"hidden": True})  # read by history record
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width, None, {"hidden": True} if not width else {})
+    ws.set_column(layout.SECTION, layout.CODES, None, None, {"hidden": True})  # history record, filters
     ws.freeze_panes(head + 1, 2)
     _page(ws, head, head, last)
 
@@ -286,19 +349,58 @@ def _unit_lists(part: pd.DataFrame, order: dict[str, int]) -> list[tuple[str, in
     return sorted(((u, c, ", ".join(lv)) for u, (c, lv) in out.items()), key=lambda x: order.get(x[0], len(order)))
 
 
-def _line(ws, st: _Styles, r: int, k: int, name: str, unit: str, completion: str, note: str, codes: list[str],
-          code: str, source: str) -> None:
-    """One line to vote on: a candidate, or a unit's whole list; vote and result cells left to fill."""
+@dataclass(frozen=True)
+class _Vote:
+    """A section's way of deciding, and the row of its heading that holds the members' count and threshold."""
+
+    row: int
+    rule: VoteRule
+
+    def members(self) -> str:
+        """The absolute reference of the section's members' count."""
+        return xl_rowcol_to_cell(self.row, layout.VOTES, row_abs=True, col_abs=True)
+
+    def threshold(self) -> str:
+        """The absolute reference of the section's threshold."""
+        return xl_rowcol_to_cell(self.row, layout.SHARE, row_abs=True, col_abs=True)
+
+
+def _section_head(ws, st: _Styles, widths: tuple[int, ...], r: int, title: str, rule: VoteRule, size: int) -> None:
+    """The section's title and how it is decided; then the members' count (the council size by default, typed
+    over when the council meets short), the threshold and the method, read by every result formula below."""
+    text = f"{title}\n{rule.wording()}"
+    ws.merge_range(r, 0, r, 4, text, st.section_wrap)
+    ws.write_string(r, layout.VOTES - 1, "Số thành viên Hội đồng, ngưỡng:", st.section_right)
+    ws.write_formula(r, layout.VOTES, f"='Tổng hợp'!{SIZE_CELL}", st.input, size)
+    ws.write_number(r, layout.SHARE, rule.threshold, st.over if rule.strict else st.at_least)
+    ws.write_string(r, layout.RESULT, SHORT_METHOD[rule.method], st.section)
+    _fit(ws, r, [(text, sum(w for w in widths[:5]))])
+
+
+def _line(ws, st: _Styles, widths: tuple[int, ...], r: int, k: int, texts: tuple[str, str, str, str],
+          codes: list[str], vote: _Vote, hidden: tuple[str, str]) -> None:
+    """One line to vote on: a candidate, or a unit's whole list; the findings by their Vietnamese titles (codes in
+    the hidden column after the source); the votes typed in, their share of the members and the result by a live
+    formula against the section's threshold (typed in when the item is not voted)."""
+    titles = "; ".join(dict.fromkeys(CATALOGUE[c].title for c in codes))
     ws.write_number(r, 0, k, st.center)
-    ws.write_string(r, 1, name, st.line)
-    ws.write_string(r, 2, unit, st.line)
-    ws.write_string(r, 3, completion, st.line)
-    ws.write_string(r, 4, note, st.line)
-    ws.write_string(r, 5, ", ".join(codes), st.error_line if codes else st.line)
-    ws.write_blank(r, 6, None, st.input)
-    ws.write_blank(r, 8, None, st.input)
-    ws.write_string(r, 9, code)
-    ws.write_string(r, 10, source)
+    for c, text in enumerate(texts, 1):
+        ws.write_string(r, c, text, st.text)
+    ws.write_string(r, 5, titles, st.error if codes else st.text)
+    if vote.rule.voted:
+        votes, op = xl_rowcol_to_cell(r, layout.VOTES), ">" if vote.rule.strict else ">="
+        ws.write_blank(r, layout.VOTES, None, st.input)
+        ws.write_formula(r, layout.SHARE, f'=IF({votes}="","",{votes}/{vote.members()})', st.pct, "")
+        ws.write_formula(r, layout.RESULT, f'=IF({votes}="","",IF({votes}/{vote.members()}{op}{vote.threshold()},'
+                                           f'"{PASSED}","{FAILED}"))', st.result, "")
+    else:
+        ws.write_blank(r, layout.VOTES, None, st.center)
+        ws.write_blank(r, layout.SHARE, None, st.center)
+        ws.write_blank(r, layout.RESULT, None, st.input_text)
+    ws.write_string(r, layout.SECTION, hidden[0])
+    ws.write_string(r, layout.SOURCE, hidden[1])
+    ws.write_string(r, layout.CODES, ", ".join(codes))
+    _fit(ws, r, [(text, w) for text, w in zip((*texts, titles), widths[1:6]) if w])
 
 
 def _roman(n: int) -> str:
@@ -326,7 +428,8 @@ def _review(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consoli
         ws.write_string(r, 1, SEVERITY_VI[f.severity], st.error if f.severity == "error" else st.text)
         ws.write_string(r, 2, f.code, st.text)
         ws.write_string(r, 3, CATALOGUE[f.code].title, st.text)
-        ws.write_string(r, 4, f"{f.unit_code} {names.get(f.unit_code, '')}".strip() or UNKNOWN, st.text)
+        unit = f"{f.unit_code} {names.get(f.unit_code, '')}".strip() or UNKNOWN
+        ws.write_string(r, 4, unit, st.text)
         ws.write_string(r, 5, f.name, st.text)
         ws.write_string(r, 6, f.source_file, st.text)
         ws.write_string(r, 7, f.source_sheet, st.text)
@@ -335,6 +438,8 @@ def _review(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consoli
         else:
             ws.write_number(r, 8, f.source_row, st.num)
         ws.write_string(r, 9, f.message, st.text)
+        _fit(ws, r, list(zip((f.code, CATALOGUE[f.code].title, unit, f.name, f.source_file, f.message),
+                             (24, 22, 26, 22, 30, 60))))
     ws.autofilter(row, 0, row + max(len(findings), 1), last)
     for c, width in enumerate((5, 10, 24, 22, 26, 22, 30, 12, 7, 60)):
         ws.set_column(c, c, width)
@@ -355,6 +460,7 @@ def _returns(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consol
         ws.write_number(r, 0, n, st.center)
         ws.write_string(r, 1, s.code, st.text)
         ws.write_string(r, 2, s.name, st.text)
+        _fit(ws, r, [(s.name, 36)])
         ws.write_string(r, 3, s.received_at.strftime("%H:%M %d/%m/%Y") if s.received_at else "", st.text)
         ws.write_string(r, 4, s.state, st.error if s.state != "Đúng hạn" else st.text)
         for c, value in enumerate((s.versions, s.rows.get("tap_the", 0), s.rows.get("ca_nhan", 0), s.errors,
@@ -372,7 +478,7 @@ def write_council_workbook(campaign: "CampaignConfig", consolidation: "Consolida
     wb = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 11},
                                         "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
-    wb.set_properties({"title": f"Tổng hợp đăng ký thi đua, khen thưởng năm {campaign.year}",
+    wb.set_properties({"title": _heading(campaign),
                        "company": campaign.issuer, "created": datetime(campaign.year, 1, 1)})
     st = _Styles(wb)
     frame = consolidation.frame

@@ -109,6 +109,12 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
                 "Đăng ký Tập thể LĐXS nhưng {detail}.", "law"),
     FindingType("TT_LDXS_KHONG_CSTDCS", "warning", "Tập thể LĐXS không có CSTĐCS",
                 "Đăng ký Tập thể LĐXS nhưng không có cá nhân nào đăng ký Chiến sĩ thi đua cơ sở.", "law"),
+    # a year-end proposal against the year's registrations (its severity follows the year: see proposal_rules)
+    FindingType("DE_NGHI_CHUA_DANG_KY", "error", "Đề nghị chưa đăng ký",
+                "Đề nghị {items} nhưng đầu năm không đăng ký ({basis}).", "law"),
+    FindingType("DANG_KY_KHONG_DE_NGHI", "info", "Đã đăng ký nhưng không được đề nghị",
+                "Đầu năm đã đăng ký {items} (tệp {file}, sheet {sheet}, dòng {row_registered}) nhưng không có "
+                "trong đề nghị cuối năm của đơn vị.", "law"),
     # history (the store of past years)
     FindingType("LICH_SU_CSTD_TINH", "error", "CSTĐ cấp tỉnh thiếu CSTĐCS các năm trước",
                 "Đăng ký Chiến sĩ thi đua cấp tỉnh nhưng không là Chiến sĩ thi đua cơ sở năm {missing} "

@@ -12,6 +12,7 @@ from thidua_xlsx import council_layout as layout
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.history_store import HistoryError, HistoryStore
 from thidua_xlsx.text import fold, name_key
+from thidua_xlsx.verdicts import candidate_rows
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
@@ -68,8 +69,6 @@ def import_results(campaign: "CampaignConfig", path, year: int) -> tuple[int, in
 def council_results(campaign: "CampaignConfig") -> tuple[pd.DataFrame, list[str]]:
     """The registrations with only what the council passed ("Kết quả" of the council workbook); and the
     results that could not be understood."""
-    from python_calamine import CalamineWorkbook
-
 
     paths = campaign.report_paths
     for key in ("registrations", "council"):
@@ -82,28 +81,22 @@ def council_results(campaign: "CampaignConfig") -> tuple[pd.DataFrame, list[str]
     unclear = []
     listed: set[tuple] = set()  # (source, section code): decided one by one, never by a unit's whole list
     blocks: list[tuple[str, str]] = []  # (unit code, section code) of the unit lists passed as a whole
-    book = CalamineWorkbook.from_path(str(paths["council"]))
-    for sheet in layout.CANDIDATE_SHEETS:
-        if sheet not in book.sheet_names:
+    for sheet, _, row, result in candidate_rows(campaign):
+        source, section = str(row[layout.SOURCE]), str(row[layout.SECTION])
+        whole_unit = source.startswith(layout.UNIT_SOURCE)
+        key = tuple(source.split("\t"))
+        if not whole_unit:
+            listed.add((key, section))
+        verdict = fold(result)
+        if not result.strip() or verdict in NOT_PASSED:
             continue
-        for row in book.get_sheet_by_name(sheet).to_python():
-            if len(row) <= layout.SOURCE or not row[layout.SOURCE] or row[layout.SOURCE] == layout.SOURCE_HEADING:
-                continue
-            source, section, result = str(row[layout.SOURCE]), str(row[layout.SECTION]), str(row[layout.RESULT])
-            whole_unit = source.startswith(layout.UNIT_SOURCE)
-            key = tuple(source.split("\t"))
-            if not whole_unit:
-                listed.add((key, section))
-            verdict = fold(result)
-            if not result.strip() or verdict in NOT_PASSED:
-                continue
-            if verdict not in PASSED:
-                unclear.append(f"{sheet}: {row[layout.NAME]} ({row[layout.UNIT]}) ghi \"{result}\"")
-            elif whole_unit:
-                blocks.append((source[len(layout.UNIT_SOURCE):], section))
-            elif key in where:
-                code, _, value = section.partition("=")
-                passed.setdefault(where[key], {})[code] = value or "1"
+        if verdict not in PASSED:
+            unclear.append(f"{sheet}: {row[layout.NAME]} ({row[layout.UNIT]}) ghi \"{result}\"")
+        elif whole_unit:
+            blocks.append((source[len(layout.UNIT_SOURCE):], section))
+        elif key in where:
+            code, _, value = section.partition("=")
+            passed.setdefault(where[key], {})[code] = value or "1"
     for unit_code, section in blocks:
         code, _, value = section.partition("=")
         if code not in frame.columns:

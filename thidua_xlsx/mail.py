@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.errors import CampaignError, ThiduaError
+from thidua_xlsx.mail_log import MAIL_LOG, MAIL_LOG_FIELDS, sent_log
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig, Unit
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 SECURITIES = ("none", "starttls", "ssl")
-MAIL_LOG = "mail-log.csv"
-MAIL_LOG_FIELDS = ("batch", "unit_code", "email", "message_id", "sent_at")
 IMAP_SEEN = "imap-seen.csv"
 IMAP_OTHER = "imap-khong-dinh-kem.csv"
 ENV = {  # setting -> environment variable that overrides it
@@ -54,6 +53,12 @@ DEFAULTS = {
                     "{year} của đơn vị (hạn nộp: {deadline}). Đề nghị đơn vị hoàn thành và gửi lại biểu đính kèm "
                     "trong thời gian sớm nhất.\n\nMọi thắc mắc xin liên hệ: {contact}.\n\nTrân trọng,\n"
                     "{office} - {issuer}"),
+    "return_subject": "[{issuer}] Đề nghị sửa, bổ sung {form} năm {year} - {unit}",
+    "return_body": ("Kính gửi: {unit},\n\n{office} đã nhận {form} năm {year} của đơn vị "
+                    "(tệp {file}, nhận lúc {received_at}). Khi kiểm tra, biểu có {count} lỗi cần sửa:\n\n{findings}"
+                    "\n\nDanh sách các lỗi được gửi kèm (tệp bảng tính). Đề nghị đơn vị sửa trực tiếp trên biểu đã "
+                    "nộp và gửi lại toàn bộ biểu bằng cách trả lời thư này trước ngày {fix_deadline}.\n\nMọi thắc "
+                    "mắc xin liên hệ: {contact}.\n\nTrân trọng,\n{office} - {issuer}"),
 }
 
 
@@ -106,8 +111,9 @@ def _fields(campaign: "CampaignConfig", settings: MailSettings, unit: "Unit") ->
 
 
 def build_message(campaign: "CampaignConfig", settings: MailSettings, unit: "Unit", template: str,
-                  now: datetime | None = None) -> MIMEMultipart:
-    """One message to one unit, with its own workbook attached (Vietnamese file name per RFC 2231).
+                  now: datetime | None = None, extra: "Extra | None" = None) -> MIMEMultipart:
+    """One message to one unit, with its own workbook attached (Vietnamese file name per RFC 2231); extra gives
+    more fields for the template and another attachment (the findings of a return sent back to the unit).
 
     Built with the compat32 API on purpose: its Header encoder keeps the spaces of a long Vietnamese subject
     inside the encoded words, where the default policy's folder (CPython 3.11) drops them ("Đăngký").
@@ -115,9 +121,9 @@ def build_message(campaign: "CampaignConfig", settings: MailSettings, unit: "Uni
     if not settings["from"]:
         raise CampaignError("Chưa khai báo địa chỉ gửi: khóa [mail].from hoặc biến THIDUA_MAIL_FROM.")
     workbook = campaign.workbooks_dir / f"{unit.code}.xlsx"
-    if not workbook.is_file():
+    if extra is None and not workbook.is_file():
         raise CampaignError(f"Chưa có biểu {workbook}; chạy: thidua generate {campaign.root}")
-    fields = _fields(campaign, settings, unit)
+    fields = {**_fields(campaign, settings, unit), **(extra.fields if extra else {})}
     msg = MIMEMultipart()
     msg["From"] = _address(str(settings["from"]))
     msg["To"] = unit.email
@@ -128,11 +134,21 @@ def build_message(campaign: "CampaignConfig", settings: MailSettings, unit: "Uni
     domain = parseaddr(str(settings["from"]))[1].rpartition("@")[2] or "thidua.local"
     msg["Message-ID"] = make_msgid(idstring=f"{campaign.id}.{unit.code}", domain=domain)
     msg.attach(MIMEText(str(settings[f"{template}_body"]).format(**fields), "plain", "utf-8"))
-    part = MIMEApplication(workbook.read_bytes(), _subtype=XLSX_TYPE[1])
-    part.add_header("Content-Disposition", "attachment",
-                    filename=("utf-8", "", f"Đăng ký thi đua {campaign.year} - {unit.name}.xlsx"))
+    content, name = ((extra.attachment, extra.filename) if extra else
+                     (workbook.read_bytes(), f"Đăng ký thi đua {campaign.year} - {unit.name}.xlsx"))
+    part = MIMEApplication(content, _subtype=XLSX_TYPE[1])
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
     msg.attach(part)
     return msg
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What a message of its own kind adds: template fields and the workbook attached instead of the form."""
+
+    fields: dict[str, object]
+    attachment: bytes
+    filename: str
 
 
 def _address(value: str) -> str:
@@ -154,15 +170,6 @@ class SendResult:
 
 def _log_path(campaign: "CampaignConfig") -> Path:
     return campaign.root / MAIL_LOG
-
-
-def sent_log(campaign: "CampaignConfig") -> list[dict[str, str]]:
-    """Every message the campaign has sent, as logged."""
-    path = _log_path(campaign)
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def _append_sent(campaign: "CampaignConfig", batch: str, unit: "Unit", message_id: str, at: datetime) -> None:
@@ -211,8 +218,11 @@ def _smtp(settings: MailSettings, password: str) -> smtplib.SMTP:
 
 
 def send_batch(campaign: "CampaignConfig", units: Iterable["Unit"], template: str, batch: str, dry_run: bool = False,
-               password: str | None = None, progress: Callable[[int], None] | None = None) -> SendResult:
-    """Send one message per unit, logging each only once the server accepted it; skip what the batch sent."""
+               password: str | None = None, progress: Callable[[int], None] | None = None,
+               extras: dict[str, Extra] | None = None) -> SendResult:
+    """Send one message per unit, logging each only once the server accepted it; skip what the batch sent.
+    extras: per unit code, the fields and attachment of a message of its own (see Extra)."""
+    extras = extras or {}
     settings = mail_settings(campaign)
     result = SendResult()
     done = {row["unit_code"] for row in sent_log(campaign) if row["batch"] == batch}
@@ -228,7 +238,7 @@ def send_batch(campaign: "CampaignConfig", units: Iterable["Unit"], template: st
         result.outbox = Path(tempfile.mkdtemp(prefix=datetime.now().strftime("%Y%m%d-%H%M%S-"),
                                               dir=_mkdir(campaign.root / "outbox")))
         for unit in todo:
-            msg = build_message(campaign, settings, unit, template)
+            msg = build_message(campaign, settings, unit, template, extra=extras.get(unit.code))
             (result.outbox / f"{unit.code}.eml").write_bytes(msg.as_bytes())
             result.sent.append((unit.code, msg["Message-ID"]))
         return result
@@ -237,7 +247,7 @@ def send_batch(campaign: "CampaignConfig", units: Iterable["Unit"], template: st
     server = _smtp(settings, password if password is not None else settings.smtp_password)
     try:
         for unit in todo:
-            msg = build_message(campaign, settings, unit, template)
+            msg = build_message(campaign, settings, unit, template, extra=extras.get(unit.code))
             try:
                 server.send_message(msg)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from thidua_xlsx.findings import SEVERITY_VI, Report
-from thidua_xlsx.status import LATE, MISSING, UnitStatus
+from thidua_xlsx.status import AWAITING, LATE, MISSING, UnitStatus
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
@@ -42,8 +42,10 @@ def status_table(campaign: "CampaignConfig", statuses: list[UnitStatus]) -> Tabl
     """One line per unit: received time, state, versions, rows, findings by severity."""
     late = sum(s.state == LATE for s in statuses)
     missing = sum(s.state == MISSING for s in statuses)
+    awaiting = sum(s.state == AWAITING for s in statuses)
+    waiting = f", {awaiting} chờ bổ sung" if awaiting else ""
     table = Table(title=f"Tình hình nộp - hạn {campaign.deadline:%d/%m/%Y}: {len(statuses) - missing} đã nộp "
-                        f"({late} muộn), {missing} chưa nộp")
+                        f"({late} muộn{waiting}), {missing} chưa nộp")
     table.add_column("Mã", no_wrap=True)
     table.add_column("Đơn vị", min_width=20)
     table.add_column("Nhận lúc", no_wrap=True)
@@ -51,7 +53,7 @@ def status_table(campaign: "CampaignConfig", statuses: list[UnitStatus]) -> Tabl
     for column in ("Số bản", "Tập thể", "Cá nhân", "Lỗi", "Cảnh báo", "Thông tin"):
         table.add_column(column, justify="right")
     for s in statuses:
-        style = {MISSING: "red", LATE: "yellow"}.get(s.state, "green")
+        style = {MISSING: "red", LATE: "yellow", AWAITING: "magenta"}.get(s.state, "green")
         at = s.received_at.strftime("%H:%M %d/%m/%Y") if s.received_at else ""
         table.add_row(s.code, s.name, at, f"[{style}]{s.state}[/]", str(s.versions),
                       str(s.rows.get("tap_the", "")), str(s.rows.get("ca_nhan", "")), str(s.errors),

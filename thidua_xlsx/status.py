@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from thidua_xlsx.mail_log import returned_at
+
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
     from thidua_xlsx.consolidate import Consolidation
 
 ON_TIME, LATE, MISSING = "Đúng hạn", "Muộn", "Chưa nộp"
+AWAITING = "Chờ bổ sung"  # asked to correct its return (`thidua return`), no newer return since
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class UnitStatus:
 
 def unit_statuses(campaign: "CampaignConfig", consolidation: "Consolidation") -> list[UnitStatus]:
     """One status per unit in units.csv order, then one per return whose unit is unknown."""
+    asked = returned_at(campaign)
     out = []
     by_unit: dict[str, list] = {}
     for f in consolidation.report.findings:
@@ -45,6 +49,8 @@ def unit_statuses(campaign: "CampaignConfig", consolidation: "Consolidation") ->
             continue
         at = current.entry.received_at
         state = LATE if at > campaign.deadline_end else ON_TIME
+        if unit.code in asked and asked[unit.code] > at:
+            state = AWAITING
         rows = {k: current.parsed.rows_of(k) for k in ("tap_the", "ca_nhan", "gia_dinh")}
         out.append(UnitStatus(unit.code, unit.name, at, state, len(consolidation.versions(unit.code)), rows,
                               counts["error"], counts["warning"], counts["info"], current.entry.file))

@@ -49,16 +49,18 @@ def sheet_columns(campaign: "CampaignConfig", spec: SheetSpec) -> list[Column]:
     cols = [Column("tt", "TT", width=5), Column("name", spec.name_heading, width=30)]
     if spec.types:
         cols.append(Column("type", "LOẠI TẬP THỂ", width=16))
-    heading = "ĐĂNG KÝ MỨC ĐỘ HOÀN THÀNH NHIỆM VỤ"
+    heading = (f"MỨC ĐỘ HOÀN THÀNH NHIỆM VỤ NĂM {campaign.year}" if campaign.proposal
+               else "ĐĂNG KÝ MỨC ĐỘ HOÀN THÀNH NHIỆM VỤ")
     if spec.completion == "text":
         cols.append(Column("completion", heading, width=22))
     elif spec.completion == "ticks":
         cols += [Column("level", COMPLETION_LEVELS[c], heading, 13, code=c) for c in TICKED_LEVELS]
     for group in GROUPS:
+        group_heading = GROUPS[group].replace("ĐĂNG KÝ", "ĐỀ NGHỊ", 1) if campaign.proposal else GROUPS[group]
         for item in campaign.catalogue.items_of(spec.key):
             if item.group == group:
                 width = 14 if item.kind == "class" else 13
-                cols.append(Column("item", item.label, GROUPS[group], width, code=item.code, kind=item.kind))
+                cols.append(Column("item", item.label, group_heading, width, code=item.code, kind=item.kind))
     cols.append(Column("note", "GHI CHÚ", width=22))
     return cols
 
@@ -133,7 +135,7 @@ def _write_headings(ws, fmt: _Formats, spec: SheetSpec, cols: Sequence[Column]) 
             ws.write_number(SUBHEADING_ROW + 1, c, c + 1, fmt.number)
 
 
-def _validation(c: Column, types_name: str) -> dict | None:
+def _validation(c: Column, types_name: str, proposal: bool = False) -> dict | None:
     if c.role in ("item", "level") and c.kind == "tick":
         what = c.heading
         return {"validate": "list", "source": f"={NAME_TICK}", "error_type": "warning",
@@ -156,6 +158,9 @@ def _validation(c: Column, types_name: str) -> dict | None:
                 "error_title": "Giá trị không đúng", "error_message": "Chọn một loại trong danh sách."}
     if c.role == "name":
         return {"validate": "any", "input_title": "Tên", "input_message": "Ghi đầy đủ họ tên hoặc tên tập thể."}
+    if c.role == "note" and proposal:
+        return {"validate": "any", "input_title": "Tóm tắt thành tích",
+                "input_message": "Tóm tắt thành tích trong năm: sáng kiến, đề tài, kết quả nổi bật."}
     if c.role == "note":
         return {"validate": "any", "input_title": "Ghi chú",
                 "input_message": "Ghi sáng kiến, đề tài hoặc lý do đề nghị (nếu có)."}
@@ -180,7 +185,7 @@ def _write_sheet(wb, fmt: _Formats, campaign: "CampaignConfig", unit: "Unit", sp
         ws.write_string(first, 1, unit.name, fmt.text_input)
     types_name = f"DS_LOAI_{spec.key}"
     for c, col in enumerate(cols):
-        rule = _validation(col, types_name)
+        rule = _validation(col, types_name, campaign.proposal)
         if rule:
             ws.data_validation(first, c, last, c, rule)
     total = last + 1
