@@ -1,0 +1,271 @@
+"""The page's routes that show things: campaigns, "Tình hình nộp", findings, a unit, reports, history, downloads.
+A thin layer: every figure comes from the round's API (Campaign and the consolidation it returns)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
+from thidua_xlsx.errors import CampaignError, ThiduaError
+from thidua_xlsx.findings import SEVERITIES, SEVERITY_VI
+from thidua_xlsx.web import actions, security
+from thidua_xlsx.web.site import Site
+
+STATIC = Path(__file__).resolve().parent / "static"
+PAGE_SIZE = 200
+HOW_VI = {"_meta": "mã ẩn trong biểu (_meta)", "tiêu đề": "dòng tên đơn vị ở đầu biểu",
+          "dòng tập thể": "tên tập thể ở biểu A", "địa chỉ thư": "địa chỉ thư người gửi", "tên tệp": "tên tệp"}
+templates = Jinja2Templates(env=Environment(loader=PackageLoader("thidua_xlsx.web", "templates"),
+                                            autoescape=select_autoescape(default=True, default_for_string=True)))
+templates.env.globals.update(SEVERITY_VI=SEVERITY_VI, KINDS=KINDS, COMPLETION_LEVELS=COMPLETION_LEVELS,
+                             HOW_VI=HOW_VI)
+templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts).strftime("%H:%M %d/%m/%Y")
+
+
+def render(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    """A page, with what every page needs (the CSRF token for its forms, the campaign's name for the menu)."""
+    context.update(csrf=security.csrf_token(request), slug=request.path_params.get("slug"), page=template[:-5],
+                   auth=bool(request.app.state.password))
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def site(request: Request) -> Site:
+    """The served folder."""
+    return request.app.state.site
+
+
+def campaign_of(request: Request):  # noqa: ANN201 - a Campaign
+    """The campaign the URL names (404 for an unknown name)."""
+    campaign = site(request).load(request.path_params["slug"])
+    if campaign is None:
+        raise HTTPException(404, "Không có chiến dịch này.")
+    return campaign
+
+
+async def home(request: Request) -> Response:
+    """"Chiến dịch": the campaigns under the folder, with their counts, and the form that creates one."""
+    return render(request, "home.html", **home_context(request, {}), error="")
+
+
+def home_context(request: Request, form: dict[str, str]) -> dict:
+    """What the campaigns page shows (form: the values of the create form to show again)."""
+    from thidua_xlsx.presets import PRESETS
+    from thidua_xlsx.status import LATE, MISSING, ON_TIME, unit_statuses
+
+    rows = []
+    for slug, root in site(request).roots().items():
+        try:
+            campaign = site(request).load(slug)
+            result = site(request).consolidation(campaign)
+        except ThiduaError as exc:
+            rows.append({"slug": slug, "error": str(exc)})
+            continue
+        states = [s.state for s in unit_statuses(campaign, result)]
+        rows.append({"slug": slug, "campaign": campaign, "returned": states.count(ON_TIME) + states.count(LATE),
+                     "late": states.count(LATE), "missing": states.count(MISSING),
+                     "errors": result.report.count("error")})
+    return {"rows": rows, "presets": PRESETS, "single": site(request).single, "form": form,
+            "year": date.today().year}
+
+
+async def status_page(request: Request) -> Response:
+    """"Tình hình nộp": the `thidua status` table and the actions of the round."""
+    from thidua_xlsx.mail import mail_settings, messages_without_returns
+    from thidua_xlsx.status import unit_statuses
+
+    campaign = campaign_of(request)
+    result = site(request).consolidation(campaign)
+    settings = mail_settings(campaign)
+    return render(request, "status.html", campaign=campaign, statuses=unit_statuses(campaign, result),
+                  days_left=(campaign.deadline - date.today()).days, others=messages_without_returns(campaign),
+                  smtp_env=bool(settings.smtp_password), imap_env=bool(settings.imap_password),
+                  smtp_user=settings["smtp_user"], imap_user=settings["imap_user"],
+                  imap_host=settings["imap_host"])
+
+
+async def findings_page(request: Request) -> Response:
+    """"Phát hiện": every finding, filtered by severity, unit and code from the URL query (a link can be shared)."""
+    campaign = campaign_of(request)
+    report = site(request).consolidation(campaign).report
+    q = request.query_params
+    severity, unit, code = q.get("muc", ""), q.get("don_vi", ""), q.get("ma", "")
+    found = [f for f in report.sorted() if (not severity or f.severity == severity)
+             and (not unit or f.unit_code == unit) and (not code or f.code == code)]
+    page = max(1, int(q["trang"])) if q.get("trang", "").isdigit() else 1
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    return render(request, "findings.html", campaign=campaign, findings=found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
+                  total=len(found), page=page, pages=pages, counts={s: report.count(s) for s in SEVERITIES},
+                  codes=sorted({f.code for f in report.findings}), names={u.code: u.name for u in campaign.units},
+                  severity=severity, unit=unit, code=code, query=dict(q))
+
+
+async def unit_page(request: Request) -> Response:
+    """A unit: its versions (each downloadable), which is current and why, its rows and its findings."""
+    campaign = campaign_of(request)
+    try:
+        unit = campaign.unit(request.path_params["code"])
+    except CampaignError:
+        raise HTTPException(404, "Không có đơn vị này.") from None
+    result = site(request).consolidation(campaign)
+    findings = [f for f in result.report.sorted() if f.unit_code == unit.code]
+    versions = [(info, [f for f in findings if f.source_file == info.entry.file and f.source_row is None])
+                for info in sorted(result.versions(unit.code), key=lambda i: i.entry.received_at, reverse=True)]
+    frame = result.frame[result.frame["unit_code"].eq(unit.code)]
+    codes = [c for c in campaign.catalogue.codes if c in frame.columns]
+    rows = [{"kind": r["kind"], "name": r["name"], "completion": COMPLETION_LEVELS.get(r["completion"], ""),
+             "honours": ", ".join(campaign.catalogue.label(c, r["kind"]) + ("" if str(r[c]) in ("1", "True") else
+                                                                           f" hạng {r[c]}")
+                                for c in codes if str(r[c]) not in ("0", "", "False")),
+             "note": r["note"], "where": f"{r['source_sheet']}, dòng {r['source_row']}"}
+            for r in frame.to_dict("records")]
+    return render(request, "unit.html", campaign=campaign, unit=unit, versions=versions, rows=rows,
+                  findings=findings)
+
+
+async def reports_page(request: Request) -> Response:
+    """"Báo cáo": the report files with their dates, and the button that writes them."""
+    from thidua_xlsx.report import report_paths
+
+    campaign = campaign_of(request)
+    files = [(key, path) for key, path in report_paths(campaign).items() if path.is_file()]
+    return render(request, "reports.html", campaign=campaign, files=files, votes=campaign.council_votes())
+
+
+async def history_page(request: Request) -> Response:
+    """"Lịch sử": a person looked up by name across years and units; import a year; record the council's results."""
+    campaign = campaign_of(request)
+    name = request.query_params.get("ten", "").strip()
+    rows = []
+    if name:
+        for r in campaign.find_people(name).to_dict("records"):
+            honours = [h.partition("=") for h in str(r["honours"]).split()]
+            rows.append({**r, "completion": COMPLETION_LEVELS.get(r["completion"], r["completion"]),
+                         "honours": ", ".join(campaign.catalogue.label(c, r["kind"]) + (f" hạng {v}" if v else "")
+                                              for c, _, v in honours)})
+    return render(request, "history.html", campaign=campaign, name=name, rows=rows, year=campaign.year - 1)
+
+
+async def units_page(request: Request) -> Response:
+    """The units table to edit (and a units.csv to upload instead)."""
+    campaign = campaign_of(request)
+    return render(request, "units.html", campaign=campaign, units=campaign.units, blank=5, error="")
+
+
+async def job_page(request: Request) -> Response:
+    """An action's progress (the page refreshes itself while it runs, without script) and then its result."""
+    job = site(request).jobs.get(request.path_params["job"])
+    if job is None or job.slug != request.path_params["slug"]:
+        raise HTTPException(404, "Không có việc này.")
+    return render(request, "job.html", campaign=campaign_of(request), job=job)
+
+
+def _allowed_files(request: Request, campaign, area: str) -> tuple[Path, set[str]]:  # noqa: ANN001 - a Campaign
+    """The folder of a download area and the only names that may be fetched from it."""
+    from thidua_xlsx.report import report_paths
+
+    if area == "bieu":
+        return campaign.workbooks_dir, {f"{u.code}.xlsx" for u in campaign.units}
+    if area == "bao-cao":
+        return campaign.reports_dir, {p.name for p in report_paths(campaign).values()}
+    if area == "tep-thu":
+        return campaign.returns_dir, {r.entry.file for r in site(request).consolidation(campaign).returns}
+    raise HTTPException(404, "Không có tệp này.")
+
+
+async def download(request: Request) -> Response:
+    """A file of the campaign's own folders, by a name the campaign knows; anything else is 404."""
+    campaign = campaign_of(request)
+    folder, known = _allowed_files(request, campaign, request.path_params["area"])
+    name = request.path_params["name"]
+    path = folder / name
+    if name not in known or not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
+        raise HTTPException(404, "Không có tệp này.")
+    return FileResponse(path, filename=name)
+
+
+async def login_page(request: Request) -> Response:
+    """The password form (only when THIDUA_WEB_PASSWORD is set)."""
+    return render(request, "login.html", error="")
+
+
+async def login(request: Request) -> Response:
+    """Check the password, with failed attempts rate-limited per client."""
+    limiter: security.LoginLimiter = request.app.state.limiter
+    client = request.client.host if request.client else "?"
+    wait = limiter.wait(client)
+    if wait:
+        return render(request, "login.html", 429, error=f"Nhập sai quá nhiều lần; hãy thử lại sau {wait} giây.")
+    form = await security.checked_form(request)
+    if request.app.state.password and security.check_password(str(form.get("mat_khau", "")),
+                                                              request.app.state.password):
+        request.session["auth"] = True
+        return RedirectResponse("/", 303)
+    limiter.failed(client)
+    return render(request, "login.html", 401, error="Mật khẩu không đúng.")
+
+
+async def logout(request: Request) -> Response:
+    """Forget the session."""
+    await security.checked_form(request)
+    request.session.clear()
+    return RedirectResponse("/dang-nhap" if request.app.state.password else "/", 303)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """Errors as a page in Vietnamese (never a traceback)."""
+    return render(request, "message.html", exc.status_code, title="Không thực hiện được", message=exc.detail)
+
+
+async def library_error(request: Request, exc: Exception) -> Response:
+    """A library error (an invalid units.csv, a refused mail server...) as the sentence it carries."""
+    return render(request, "message.html", 422, title="Không thực hiện được", message=str(exc))
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Anything else: a sentence for the clerk, never a traceback."""
+    return render(request, "message.html", 500, title="Lỗi không mong đợi",
+                  message=f"{type(exc).__name__}: {exc}. Hãy báo cho người quản trị.")
+
+
+def routes() -> list:
+    """Every route of the page."""
+    c = "/c/{slug}"
+    return [
+        Route("/", home), Route("/tao", actions.create, methods=["POST"]),
+        Route("/dang-nhap", login_page), Route("/dang-nhap", login, methods=["POST"]),
+        Route("/dang-xuat", logout, methods=["POST"]),
+        Route(c, status_page), Route(f"{c}/phat-hien", findings_page), Route(f"{c}/don-vi/{{code}}", unit_page),
+        Route(f"{c}/bao-cao", reports_page), Route(f"{c}/lich-su", history_page),
+        Route(f"{c}/danh-sach-don-vi", units_page), Route(f"{c}/viec/{{job}}", job_page),
+        Route(f"{c}/tep/{{area}}/{{name}}", download),
+        *[Route(f"{c}/{path}", handler, methods=["POST"]) for path, handler in actions.ACTIONS.items()],
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(directory: Path | str, host: str = "127.0.0.1", port: int = 8765, password: str = "") -> Starlette:
+    """The page over a folder of campaigns, answering only to the Host it is served at."""
+    app = Starlette(routes=routes(), exception_handlers={
+        HTTPException: http_error, ThiduaError: library_error, Exception: unexpected}, middleware=[
+        Middleware(security.Guard, hosts=security.allowed_hosts(host, port)),
+        Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="thidua",
+                   same_site="strict", https_only=False),
+        Middleware(security.Gate, password=password),
+    ])
+    app.state.site = Site(Path(directory))
+    app.state.password = password
+    app.state.limiter = security.LoginLimiter()
+    return app
