@@ -54,5 +54,8 @@ def serve(directory: Path | str, host: str = "127.0.0.1", port: int = 8765, brow
                     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     server = Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down gracefully, then raises the Ctrl+C again for its caller
+        pass
     echo("Đã dừng.")

@@ -193,12 +193,13 @@ async def _mail(request: Request, remind: bool) -> Response:
             result = mail.remind(campaign, late=late, dry_run=dry_run, password=password, progress=job.advance)
         else:
             result = mail.send_forms(campaign, dry_run=dry_run, password=password, progress=job.advance)
+        settings = mail.mail_settings(campaign)
         lines = [f"{'Chạy thử' if dry_run else 'Đã gửi'}: {len(result.sent)} thư; {len(result.already)} đơn vị đã "
                  f"nhận trước đó; {len(result.no_email)} đơn vị thiếu địa chỉ; {len(result.refused)} bị từ chối."]
         lines += [f"{code}: máy chủ từ chối ({answer})" for code, answer in result.refused]
         return {"lines": lines, "messages": _preview(result.outbox) if result.outbox else [], "dry_run": dry_run,
                 "mail": "nhac-nop" if remind else "gui-bieu", "late": late,
-                "password_from_env": bool(mail.mail_settings(campaign).smtp_password)}
+                "password_asked": bool(settings["smtp_user"]) and not settings.smtp_password}
 
     return _start(request, campaign, action + (" (chạy thử)" if dry_run else ""), run)
 

@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from thidua_xlsx.campaign import VN_TZ
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.errors import CampaignError, ThiduaError
 from thidua_xlsx.findings import SEVERITIES, SEVERITY_VI
@@ -32,7 +33,7 @@ templates = Jinja2Templates(env=Environment(loader=PackageLoader("thidua_xlsx.we
                                             autoescape=select_autoescape(default=True, default_for_string=True)))
 templates.env.globals.update(SEVERITY_VI=SEVERITY_VI, KINDS=KINDS, COMPLETION_LEVELS=COMPLETION_LEVELS,
                              HOW_VI=HOW_VI)
-templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts).strftime("%H:%M %d/%m/%Y")
+templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts, VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
 def render(request: Request, template: str, status: int = 200, **context: object) -> Response:
