@@ -1,5 +1,6 @@
 """The page's routes that show things: campaigns, "Tình hình nộp", findings, a unit, reports, history, downloads.
-A thin layer: every figure comes from the round's API (Campaign and the consolidation it returns)."""
+A thin layer: every figure comes from the round's API (Campaign and the consolidation it returns). The pages are
+plain functions, which Starlette runs in its thread pool: a consolidation never blocks the progress pages."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def campaign_of(request: Request):  # noqa: ANN201 - a Campaign
     return campaign
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     """"Chiến dịch": the campaigns under the folder, with their counts, and the form that creates one."""
     return render(request, "home.html", **home_context(request, {}), error="")
 
@@ -82,7 +83,7 @@ def home_context(request: Request, form: dict[str, str]) -> dict:
             "year": date.today().year}
 
 
-async def status_page(request: Request) -> Response:
+def status_page(request: Request) -> Response:
     """"Tình hình nộp": the `thidua status` table and the actions of the round."""
     from thidua_xlsx.mail import mail_settings, messages_without_returns
     from thidua_xlsx.status import unit_statuses
@@ -97,7 +98,7 @@ async def status_page(request: Request) -> Response:
                   imap_host=settings["imap_host"])
 
 
-async def findings_page(request: Request) -> Response:
+def findings_page(request: Request) -> Response:
     """"Phát hiện": every finding, filtered by severity, unit and code from the URL query (a link can be shared)."""
     campaign = campaign_of(request)
     report = site(request).consolidation(campaign).report
@@ -113,7 +114,7 @@ async def findings_page(request: Request) -> Response:
                   severity=severity, unit=unit, code=code, query=dict(q))
 
 
-async def unit_page(request: Request) -> Response:
+def unit_page(request: Request) -> Response:
     """A unit: its versions (each downloadable), which is current and why, its rows and its findings."""
     campaign = campaign_of(request)
     try:
@@ -136,7 +137,7 @@ async def unit_page(request: Request) -> Response:
                   findings=findings)
 
 
-async def reports_page(request: Request) -> Response:
+def reports_page(request: Request) -> Response:
     """"Báo cáo": the report files with their dates, and the button that writes them."""
     from thidua_xlsx.report import report_paths
 
@@ -145,7 +146,7 @@ async def reports_page(request: Request) -> Response:
     return render(request, "reports.html", campaign=campaign, files=files, votes=campaign.council_votes())
 
 
-async def history_page(request: Request) -> Response:
+def history_page(request: Request) -> Response:
     """"Lịch sử": a person looked up by name across years and units; import a year; record the council's results."""
     campaign = campaign_of(request)
     name = request.query_params.get("ten", "").strip()
@@ -159,13 +160,13 @@ async def history_page(request: Request) -> Response:
     return render(request, "history.html", campaign=campaign, name=name, rows=rows, year=campaign.year - 1)
 
 
-async def units_page(request: Request) -> Response:
+def units_page(request: Request) -> Response:
     """The units table to edit (and a units.csv to upload instead)."""
     campaign = campaign_of(request)
     return render(request, "units.html", campaign=campaign, units=campaign.units, blank=5, error="")
 
 
-async def job_page(request: Request) -> Response:
+def job_page(request: Request) -> Response:
     """An action's progress (the page refreshes itself while it runs, without script) and then its result."""
     job = site(request).jobs.get(request.path_params["job"])
     if job is None or job.slug != request.path_params["slug"]:
@@ -186,7 +187,7 @@ def _allowed_files(request: Request, campaign, area: str) -> tuple[Path, set[str
     raise HTTPException(404, "Không có tệp này.")
 
 
-async def download(request: Request) -> Response:
+def download(request: Request) -> Response:
     """A file of the campaign's own folders, by a name the campaign knows; anything else is 404."""
     campaign = campaign_of(request)
     folder, known = _allowed_files(request, campaign, request.path_params["area"])
@@ -197,7 +198,7 @@ async def download(request: Request) -> Response:
     return FileResponse(path, filename=name)
 
 
-async def login_page(request: Request) -> Response:
+def login_page(request: Request) -> Response:
     """The password form (only when THIDUA_WEB_PASSWORD is set)."""
     return render(request, "login.html", error="")
 
