@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from html import unescape
 from pathlib import Path
 
 import openpyxl
@@ -55,7 +56,7 @@ def upload(client: TestClient, slug: str, paths: list[Path], received_at: str = 
 
 def text_of(html: str) -> str:
     """The visible text, tags removed and spaces collapsed: what the clerk reads."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture
@@ -165,6 +166,34 @@ def test_generate_and_a_dry_run_send_show_every_message_before_sending(make_camp
                                                                          "that": "1"})))
     assert f"Đã gửi: {len(mailed)} thư" in sent
     assert sorted(to for tos, _, _ in inbox.messages for to in tos) == sorted(u.email for u in mailed)
+
+
+def test_collect_from_the_mailbox_with_a_password_typed_in_the_page(campaign, web, filled_return, monkeypatch):
+    from datetime import datetime, timezone
+
+    from mailservers import dovecot
+    from test_mail import _append
+
+    vp = filled_return(campaign, "VP", [collective(), person("Võ Văn Rân")]).read_bytes()
+    with dovecot("vanphong", "mat-khau-imap") as port:
+        for var, value in {"THIDUA_IMAP_HOST": "127.0.0.1", "THIDUA_IMAP_PORT": str(port),
+                           "THIDUA_IMAP_USER": "vanphong"}.items():
+            monkeypatch.setenv(var, value)
+        monkeypatch.delenv("THIDUA_IMAP_PASSWORD", raising=False)
+        _append(port, "vanphong", "mat-khau-imap", "Văn phòng <vanphong@sct.example.org>",
+                datetime(2022, 3, 14, 9, 0, tzinfo=timezone.utc), {"VP.xlsx": vp})
+        page = web.get("/c/camp").text
+        assert 'name="mat_khau"' in page, "no password in the environment: the page asks for it"
+        wrong = text_of(wait_job(web, web.post("/c/camp/thu-hop-thu", data={"csrf": token(web, "/c/camp"),
+                                                                              "mat_khau": "sai"})))
+        assert f"Hộp thư 127.0.0.1:{port} từ chối đăng nhập của 'vanphong'" in wrong
+        done = text_of(wait_job(web, web.post("/c/camp/thu-hop-thu", data={"csrf": token(web, "/c/camp"),
+                                                                             "mat_khau": "mat-khau-imap"})))
+    assert "Đã thu 1 tệp mới, 0 tệp trùng, 0 tệp bỏ qua." in done
+    assert re.search(r"imap:vanphong@sct.example.org \S+ Mới VP - Văn phòng Sở", done)
+    for path in campaign.root.rglob("*"):
+        assert not path.is_file() or b"mat-khau-imap" not in path.read_bytes(), path
+    assert "VP Văn phòng Sở 16:00 14/03/2022 Đúng hạn 1" in text_of(web.get("/c/camp").text)
 
 
 def test_units_table_validated_with_the_cli_messages(campaign, web):
