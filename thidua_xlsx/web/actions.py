@@ -19,16 +19,11 @@ from starlette.responses import RedirectResponse, Response
 from thidua_xlsx import Campaign, lock
 from thidua_xlsx.errors import ThiduaError
 from thidua_xlsx.web import security
+from thidua_xlsx.web.common import campaign_of, home_context, render
 from thidua_xlsx.web.jobs import Job
 
 _FOLDER = re.compile(r"^[\w.-]{1,80}$", re.UNICODE)
 COLLECT_BATCH = 20  # files collected per call, so that the page can show progress between calls
-
-
-def _page():  # noqa: ANN202 - the app module (imported late: it imports this one)
-    from thidua_xlsx.web import app
-
-    return app
 
 
 def _start(request: Request, campaign: Campaign, title: str, action) -> Response:  # noqa: ANN001 - callable
@@ -60,8 +55,8 @@ async def create(request: Request) -> Response:
             return RedirectResponse(f"/c/{name}", 303)
         except ThiduaError as exc:
             error = str(exc)
-    context = _page().home_context(request, {"ten": name, "mau": preset, "nam": year})
-    return _page().render(request, "home.html", 422, **context, error=error)
+    context = home_context(request, {"ten": name, "mau": preset, "nam": year})
+    return render(request, "home.html", 422, **context, error=error)
 
 
 def _received_at(value: str) -> datetime | None:
@@ -80,7 +75,7 @@ def _received_at(value: str) -> datetime | None:
 async def upload(request: Request) -> Response:
     """"Tải lên": the files go through Campaign.collect (its type checks; its reader's bomb checks later), then
     each file's fate and the unit it was identified as are shown."""
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request, files=True)
     files = [f for f in form.getlist("tep") if isinstance(f, UploadFile) and f.filename]
     if not files:
@@ -151,7 +146,7 @@ def _summary(site, campaign: Campaign, job: Job, result, names: dict[str, str]) 
 
 async def generate(request: Request) -> Response:
     """"Tạo biểu": Campaign.generate; existing forms are kept unless the clerk ticks "tạo lại"."""
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request)
     force = form.get("tao_lai") == "1"
 
@@ -178,9 +173,9 @@ def _preview(outbox: Path) -> list[dict]:
 async def _mail(request: Request, remind: bool) -> Response:
     """"Gửi biểu" / "Nhắc nộp": a dry run first (every message shown), then a real send with a password typed
     here or taken from the environment; the password is passed to the call and kept nowhere."""
-    from thidua_xlsx import mail
+    from thidua_xlsx.mail import mail_settings
 
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request)
     dry_run = form.get("that") != "1"
     late = form.get("muon") == "1"
@@ -190,10 +185,10 @@ async def _mail(request: Request, remind: bool) -> Response:
     def run(job: Job) -> dict:
         job.progress(0, None if remind else len(campaign.units), "Chạy thử" if dry_run else "Gửi thư")
         if remind:
-            result = mail.remind(campaign, late=late, dry_run=dry_run, password=password, progress=job.advance)
+            result = campaign.remind(late=late, dry_run=dry_run, password=password, progress=job.advance)
         else:
-            result = mail.send_forms(campaign, dry_run=dry_run, password=password, progress=job.advance)
-        settings = mail.mail_settings(campaign)
+            result = campaign.send(dry_run=dry_run, password=password, progress=job.advance)
+        settings = mail_settings(campaign)
         lines = [f"{'Chạy thử' if dry_run else 'Đã gửi'}: {len(result.sent)} thư; {len(result.already)} đơn vị đã "
                  f"nhận trước đó; {len(result.no_email)} đơn vị thiếu địa chỉ; {len(result.refused)} bị từ chối."]
         lines += [f"{code}: máy chủ từ chối ({answer})" for code, answer in result.refused]
@@ -215,17 +210,15 @@ async def remind(request: Request) -> Response:
 
 
 async def collect_mailbox(request: Request) -> Response:
-    """"Thu từ hộp thư": mail.collect_imap with a password typed here or from the environment."""
-    from thidua_xlsx.mail import collect_imap
-
-    campaign = _page().campaign_of(request)
+    """"Thu từ hộp thư": Campaign.collect_mailbox with a password typed here or from the environment."""
+    campaign = campaign_of(request)
     form = await security.checked_form(request)
     password = str(form.get("mat_khau", "")) or None
     site = request.app.state.site
 
     def run(job: Job) -> dict:
         job.progress(0, None, "Lấy thư mới từ hộp thư")
-        result = collect_imap(campaign, password=password)
+        result = campaign.collect_mailbox(password=password)
         return _summary(site, campaign, job, result, {})
 
     return _start(request, campaign, "thu từ hộp thư", run)
@@ -233,7 +226,7 @@ async def collect_mailbox(request: Request) -> Response:
 
 async def units(request: Request) -> Response:
     """The units table (or an uploaded units.csv) saved through Campaign.replace_units: the CLI's validation."""
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request, files=True)
     upload_file = form.get("tep")
     if isinstance(upload_file, UploadFile) and upload_file.filename:
@@ -251,7 +244,7 @@ async def units(request: Request) -> Response:
         with lock.campaign_lock(campaign.root, "sửa danh sách đơn vị"):
             campaign.replace_units(text)
     except ThiduaError as exc:
-        return _page().render(request, "units.html", 422, campaign=campaign, units=campaign.units, blank=5,
+        return render(request, "units.html", 422, campaign=campaign, units=campaign.units, blank=5,
                               error=str(exc))
     request.app.state.site.forget(campaign.root)
     return RedirectResponse(f"/c/{request.path_params['slug']}/danh-sach-don-vi?da_luu=1", 303)
@@ -271,11 +264,11 @@ def _units_csv(rows: list[list[str]]) -> str:
 async def report(request: Request) -> Response:
     """"Tạo báo cáo": consolidate and Campaign.report; a council workbook with votes typed in is replaced only
     after the clerk confirms."""
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request)
     votes = campaign.council_votes()
     if votes and form.get("xac_nhan") != "1":
-        return _page().render(request, "reports.html", 409, campaign=campaign, files=[], votes=votes, confirm=True)
+        return render(request, "reports.html", 409, campaign=campaign, files=[], votes=votes, confirm=True)
     site = request.app.state.site
 
     def run(job: Job) -> dict:
@@ -292,9 +285,7 @@ async def report(request: Request) -> Response:
 
 async def history_import(request: Request) -> Response:
     """Import a year's final results into the history store (`thidua history import`)."""
-    from thidua_xlsx.history import import_results
-
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request, files=True)
     upload_file, year = form.get("tep"), str(form.get("nam", "")).strip()
     if not isinstance(upload_file, UploadFile) or not upload_file.filename or not year.isdigit():
@@ -307,7 +298,7 @@ async def history_import(request: Request) -> Response:
 
     def run(job: Job) -> dict:
         try:
-            rows, replaced = import_results(campaign, path, int(year))
+            rows, replaced = campaign.import_history(path, int(year))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         note = f" (thay {replaced} dòng đã có của năm {year})" if replaced else ""
@@ -318,14 +309,12 @@ async def history_import(request: Request) -> Response:
 
 async def history_record(request: Request) -> Response:
     """Record this year's results from the council workbook (`thidua history record`)."""
-    from thidua_xlsx.history import record_results
-
-    campaign = _page().campaign_of(request)
+    campaign = campaign_of(request)
     form = await security.checked_form(request)
     everyone = form.get("tat_ca") == "1"
 
     def run(job: Job) -> dict:
-        rows, replaced, unclear = record_results(campaign, all_registered=everyone)
+        rows, replaced, unclear = campaign.record_history(all_registered=everyone)
         note = f" (thay {replaced} dòng đã ghi trước đó)" if replaced else ""
         return {"lines": [f"Đã ghi {rows} dòng kết quả năm {campaign.year}{note}."] +
                          [f"{line}: không hiểu kết quả, coi như chưa đạt" for line in unclear]}

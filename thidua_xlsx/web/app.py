@@ -5,10 +5,9 @@ plain functions, which Starlette runs in its thread pool: a consolidation never 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -17,44 +16,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
-from thidua_xlsx.campaign import VN_TZ
-from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
+from thidua_xlsx.campaign import Campaign
+from thidua_xlsx.catalogue import COMPLETION_LEVELS
 from thidua_xlsx.errors import CampaignError, ThiduaError
-from thidua_xlsx.findings import SEVERITIES, SEVERITY_VI
+from thidua_xlsx.findings import SEVERITIES
 from thidua_xlsx.web import actions, security
+from thidua_xlsx.web.common import campaign_of, home_context, render, site
 from thidua_xlsx.web.site import Site
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGE_SIZE = 200
-HOW_VI = {"_meta": "mã ẩn trong biểu (_meta)", "tiêu đề": "dòng tên đơn vị ở đầu biểu",
-          "dòng tập thể": "tên tập thể ở biểu A", "địa chỉ thư": "địa chỉ thư người gửi", "tên tệp": "tên tệp"}
-templates = Jinja2Templates(env=Environment(loader=PackageLoader("thidua_xlsx.web", "templates"),
-                                            autoescape=select_autoescape(default=True, default_for_string=True)))
-templates.env.globals.update(SEVERITY_VI=SEVERITY_VI, KINDS=KINDS, COMPLETION_LEVELS=COMPLETION_LEVELS,
-                             HOW_VI=HOW_VI)
-templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts, VN_TZ).strftime("%H:%M %d/%m/%Y")
-
-
-def render(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    """A page, with what every page needs (the CSRF token for its forms, the campaign's name for the menu)."""
-    context.update(csrf=security.csrf_token(request), slug=request.path_params.get("slug"), page=template[:-5],
-                   auth=bool(request.app.state.password))
-    return templates.TemplateResponse(request, template, context, status_code=status)
-
-
-def site(request: Request) -> Site:
-    """The served folder."""
-    return request.app.state.site
-
-
-def campaign_of(request: Request):  # noqa: ANN201 - a Campaign
-    """The campaign the URL names (404 for an unknown name)."""
-    campaign = site(request).load(request.path_params["slug"])
-    if campaign is None:
-        raise HTTPException(404, "Không có chiến dịch này.")
-    return campaign
 
 
 def home(request: Request) -> Response:
@@ -62,37 +34,15 @@ def home(request: Request) -> Response:
     return render(request, "home.html", **home_context(request, {}), error="")
 
 
-def home_context(request: Request, form: dict[str, str]) -> dict:
-    """What the campaigns page shows (form: the values of the create form to show again)."""
-    from thidua_xlsx.presets import PRESETS
-    from thidua_xlsx.status import LATE, MISSING, ON_TIME, unit_statuses
-
-    rows = []
-    for slug, root in site(request).roots().items():
-        try:
-            campaign = site(request).load(slug)
-            result = site(request).consolidation(campaign)
-        except ThiduaError as exc:
-            rows.append({"slug": slug, "error": str(exc)})
-            continue
-        states = [s.state for s in unit_statuses(campaign, result)]
-        rows.append({"slug": slug, "campaign": campaign, "returned": states.count(ON_TIME) + states.count(LATE),
-                     "late": states.count(LATE), "missing": states.count(MISSING),
-                     "errors": result.report.count("error")})
-    return {"rows": rows, "presets": PRESETS, "single": site(request).single, "form": form,
-            "year": date.today().year}
-
-
 def status_page(request: Request) -> Response:
     """"Tình hình nộp": the `thidua status` table and the actions of the round."""
-    from thidua_xlsx.mail import mail_settings, messages_without_returns
-    from thidua_xlsx.status import unit_statuses
+    from thidua_xlsx.mail import mail_settings
 
     campaign = campaign_of(request)
     result = site(request).consolidation(campaign)
     settings = mail_settings(campaign)
-    return render(request, "status.html", campaign=campaign, statuses=unit_statuses(campaign, result),
-                  days_left=(campaign.deadline - date.today()).days, others=messages_without_returns(campaign),
+    return render(request, "status.html", campaign=campaign, statuses=campaign.statuses(result),
+                  days_left=(campaign.deadline - date.today()).days, others=campaign.messages_without_returns(),
                   smtp_env=bool(settings.smtp_password), imap_env=bool(settings.imap_password),
                   smtp_user=settings["smtp_user"], imap_user=settings["imap_user"],
                   imap_host=settings["imap_host"])
@@ -139,10 +89,8 @@ def unit_page(request: Request) -> Response:
 
 def reports_page(request: Request) -> Response:
     """"Báo cáo": the report files with their dates, and the button that writes them."""
-    from thidua_xlsx.report import report_paths
-
     campaign = campaign_of(request)
-    files = [(key, path) for key, path in report_paths(campaign).items() if path.is_file()]
+    files = [(key, path) for key, path in campaign.report_paths.items() if path.is_file()]
     return render(request, "reports.html", campaign=campaign, files=files, votes=campaign.council_votes())
 
 
@@ -174,14 +122,12 @@ def job_page(request: Request) -> Response:
     return render(request, "job.html", campaign=campaign_of(request), job=job)
 
 
-def _allowed_files(request: Request, campaign, area: str) -> tuple[Path, set[str]]:  # noqa: ANN001 - a Campaign
+def _allowed_files(request: Request, campaign: Campaign, area: str) -> tuple[Path, set[str]]:
     """The folder of a download area and the only names that may be fetched from it."""
-    from thidua_xlsx.report import report_paths
-
     if area == "bieu":
         return campaign.workbooks_dir, {f"{u.code}.xlsx" for u in campaign.units}
     if area == "bao-cao":
-        return campaign.reports_dir, {p.name for p in report_paths(campaign).values()}
+        return campaign.reports_dir, {p.name for p in campaign.report_paths.values()}
     if area == "tep-thu":
         return campaign.returns_dir, {r.entry.file for r in site(request).consolidation(campaign).returns}
     raise HTTPException(404, "Không có tệp này.")

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from thidua_xlsx import Campaign
-from thidua_xlsx.consolidate import Consolidation
+from thidua_xlsx.campaign import Campaign
 from thidua_xlsx.web.jobs import Jobs
+
+if TYPE_CHECKING:
+    from thidua_xlsx.consolidate import Consolidation
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -25,7 +28,7 @@ class Site:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.jobs = Jobs()
-        self._cache: dict[Path, tuple[tuple, Consolidation]] = {}
+        self._cache: dict[Path, tuple[tuple, "Consolidation"]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -47,8 +50,8 @@ class Site:
         return Campaign.load(root) if root else None
 
     def _fingerprint(self, campaign: Campaign) -> tuple:
+        from thidua_xlsx.history_store import history_url
         from thidua_xlsx.returns import LOG_NAME
-        from thidua_xlsx.store import history_url
 
         files = [campaign.root / "campaign.toml", campaign.root / "units.csv", campaign.returns_dir / LOG_NAME]
         url = history_url(campaign)
@@ -56,7 +59,7 @@ class Site:
             files.append(Path(url[len("sqlite:///"):]))
         return tuple(_stamp(p) for p in files)
 
-    def consolidation(self, campaign: Campaign, progress=None) -> Consolidation:  # noqa: ANN001 - a callback
+    def consolidation(self, campaign: Campaign, progress=None) -> "Consolidation":  # noqa: ANN001 - a callback
         """The campaign's consolidation, reused while its inputs are unchanged."""
         key = campaign.root.resolve()
         stamp = self._fingerprint(campaign)
