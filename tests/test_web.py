@@ -85,6 +85,16 @@ def test_campaign_list_then_upload_changes_the_status_table(campaign, web, fille
             f"{len(campaign.units) - 1} 0 Tạo chiến dịch") in text_of(web.get("/").text)
 
 
+def test_a_single_campaign_folder_is_served_without_the_create_form(campaign):
+    web = client_for(campaign.root)
+    home = web.get("/").text
+    assert '<a href="/c/camp">camp</a>' in home and 'action="/tao"' not in home
+    assert web.get("/c/camp").status_code == 200
+    refused = web.post("/tao", data={"csrf": token(web, "/c/camp"), "ten": "khac", "mau": "so-cong-thuong", "nam": "2022"})
+    assert refused.status_code == 422 and "Thư mục đang mở là một chiến dịch" in refused.text
+    assert not (campaign.root / "khac").exists()
+
+
 def test_findings_filtered_by_query_and_the_unit_page(campaign, web, filled_return):
     vp = filled_return(campaign, "VP", [collective(), person("Lê Văn Tín", completion="HTXSNV", marks="CSTD_CS")])
     upload(web, "camp", [vp])
