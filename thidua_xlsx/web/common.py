@@ -60,7 +60,7 @@ def home_context(request: Request, form: dict[str, str]) -> dict:
         except ThiduaError as exc:
             rows.append({"slug": slug, "error": str(exc)})
             continue
-        states = [s.state for s in campaign.statuses(result)]
+        states = [s.state for s in site(request).statuses(campaign)]
         rows.append({"slug": slug, "campaign": campaign, "returned": states.count(ON_TIME) + states.count(LATE),
                      "late": states.count(LATE), "missing": states.count(MISSING),
                      "errors": result.report.count("error")})

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from thidua_xlsx.campaign import Campaign
 from thidua_xlsx.web.jobs import Jobs
 
 if TYPE_CHECKING:
     from thidua_xlsx.consolidate import Consolidation
+    from thidua_xlsx.status import UnitStatus
+
+T = TypeVar("T")
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -29,6 +32,8 @@ class Site:
         self.directory = Path(directory)
         self.jobs = Jobs()
         self._cache: dict[Path, tuple[tuple, "Consolidation"]] = {}
+        self._loaded: dict[Path, tuple[tuple, Campaign]] = {}
+        self._memo: dict[tuple[Path, str], tuple["Consolidation", object]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -45,9 +50,20 @@ class Site:
         return self.roots().get(slug)
 
     def load(self, slug: str) -> Campaign | None:
-        """The campaign of a name (CampaignError if its files are invalid), or None when there is no such name."""
+        """The campaign of a name (CampaignError if its files are invalid), or None when there is no such name;
+        loaded again only when campaign.toml or units.csv changed."""
         root = self.root(slug)
-        return Campaign.load(root) if root else None
+        if root is None:
+            return None
+        stamp = (_stamp(root / "campaign.toml"), _stamp(root / "units.csv"))
+        with self._lock:
+            cached = self._loaded.get(root)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        campaign = Campaign.load(root)
+        with self._lock:
+            self._loaded[root] = (stamp, campaign)
+        return campaign
 
     def _fingerprint(self, campaign: Campaign) -> tuple:
         from thidua_xlsx.history_store import history_url
@@ -71,6 +87,24 @@ class Site:
         with self._lock:
             self._cache[key] = (stamp, result)
         return result
+
+    def statuses(self, campaign: Campaign) -> list["UnitStatus"]:
+        """Campaign.statuses of the cached consolidation, computed once per consolidation."""
+        return self.memo(campaign, "statuses", lambda result: campaign.statuses(result))
+
+    def memo(self, campaign: Campaign, name: str, make: Callable[["Consolidation"], T]) -> T:
+        """Something derived from the campaign's consolidation alone (its statuses, the rendered status table),
+        made once per consolidation."""
+        result = self.consolidation(campaign)
+        key = (campaign.root.resolve(), name)
+        with self._lock:
+            cached = self._memo.get(key)
+        if cached and cached[0] is result:
+            return cached[1]
+        value = make(result)
+        with self._lock:
+            self._memo[key] = (result, value)
+        return value
 
     def forget(self, root: Path) -> None:
         """Drop a cached consolidation (after an action that may change what it read)."""
