@@ -90,7 +90,8 @@ def test_a_single_campaign_folder_is_served_without_the_create_form(campaign):
     home = web.get("/").text
     assert '<a href="/c/camp">camp</a>' in home and 'action="/tao"' not in home
     assert web.get("/c/camp").status_code == 200
-    refused = web.post("/tao", data={"csrf": token(web, "/c/camp"), "ten": "khac", "mau": "so-cong-thuong", "nam": "2022"})
+    refused = web.post("/tao", data={"csrf": token(web, "/c/camp"), "ten": "khac", "mau": "so-cong-thuong",
+                                     "nam": "2022"})
     assert refused.status_code == 422 and "Thư mục đang mở là một chiến dịch" in refused.text
     assert not (campaign.root / "khac").exists()
 
