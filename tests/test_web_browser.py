@@ -182,5 +182,13 @@ def test_the_round_in_a_browser(server, browser, filled_return, tmp_path):
     names = [row[1] for row in book["Cá nhân"].iter_rows(values_only=True)]
     assert "Lê Văn Tín" in names and "Nguyễn Văn QLCN" in names
 
-    browser.get(url + "c/so-cong-thuong-2022/lich-su")
+    click(browser, "Lịch sử")
+    browser.find_element(By.NAME, "tat_ca").click()
+    click(browser, "Ghi kết quả")
+    wait_for(browser, lambda d: "Đã ghi" in body(d))
+    assert re.search(r"Đã ghi \d+ dòng kết quả năm 2022\.", body(browser))
+    click(browser, "Lịch sử")
+    browser.find_element(By.NAME, "ten").send_keys("le van TIN")
+    click(browser, "Tìm")
+    assert "Lê Văn Tín 2022 VP Hoàn thành xuất sắc nhiệm vụ Chiến sĩ thi đua cơ sở" in body(browser)
     shot(browser, "lich-su")
