@@ -169,6 +169,9 @@ def test_generate_and_a_dry_run_send_show_every_message_before_sending(make_camp
         assert f"{unit.email} · [{campaign.issuer}] Đăng ký thi đua, khen thưởng năm 2022 - {unit.name}" in preview
         assert f"Đính kèm: Đăng ký thi đua 2022 - {unit.name}.xlsx" in preview
     assert not (campaign.root / "mail-log.csv").exists()
+    reminders = wait_job(web, web.post("/c/camp/nhac-nop", data={"csrf": token(web, "/c/camp")}))
+    assert f"Chạy thử: {len(mailed)} thư" in text_of(reminders), "nobody has returned: every unit is reminded"
+    assert "Nhắc nộp" in reminders and 'name="that" value="1"' in reminders
     with smtp_server() as (port, inbox):
         monkeypatch.setenv("THIDUA_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("THIDUA_SMTP_PORT", str(port))
