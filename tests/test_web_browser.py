@@ -110,14 +110,21 @@ def click(driver, text: str) -> None:  # noqa: ANN001 - a WebDriver
     found[0].click()
 
 
-def test_the_round_in_a_browser(server, browser, filled_return, tmp_path):
-    from selenium.common.exceptions import NoAlertPresentException
+def test_the_round_in_a_browser(server, browser, filled_return):
+    """As a new clerk would: create a campaign, generate, dry-run send, upload a return, read and filter the
+    findings, open the unit, build the reports and download the council workbook, record and look a person up."""
+    url, folder = server
+    campaign = _create_and_generate(browser, url, folder, filled_return)
+    _send_and_upload(browser, url, campaign, filled_return)
+    _findings_and_unit(browser)
+    _reports_and_history(browser)
+
+
+def _create_and_generate(browser, url: str, folder: Path, filled_return):  # noqa: ANN001, ANN202 - fixtures
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
 
     from thidua_xlsx import Campaign
 
-    url, folder = server
     browser.get(url)
     assert body(browser).endswith("Tạo chiến dịch")
     browser.find_element(By.NAME, "ten").send_keys("so-cong-thuong-2022")
@@ -130,19 +137,23 @@ def test_the_round_in_a_browser(server, browser, filled_return, tmp_path):
     campaign = Campaign.load(folder / "so-cong-thuong-2022")
     early = [filled_return(campaign, code, [collective(), person(f"Nguyễn Văn {code}"), person(f"Trần Thị {code}")],
                            name=f"Dang ky {code}.xlsx") for code in ("QLCN", "QLTM", "KTAT")]
-    campaign.collect(early, received_at=datetime(2022, 3, 10, 8, 30))
+    campaign.collect(early, received_at=datetime(2022, 3, 10, 8, 30))  # files that came before the page was used
     browser.get(url)
     shot(browser, "chien-dich")
     click(browser, "so-cong-thuong-2022")
     status = body(browser)
     assert "VP Văn phòng Sở Chưa nộp 0" in status
     assert "QLCN Phòng Quản lý Công nghiệp 08:30 10/03/2022 Đúng hạn 1 1 2" in status
+    return campaign
+
+
+def _send_and_upload(browser, url: str, campaign, filled_return) -> None:  # noqa: ANN001 - fixtures
+    from selenium.webdriver.common.by import By
 
     click(browser, "Gửi biểu")
     wait_for(browser, lambda d: "Xem trước" in body(d))
     shot(browser, "gui-bieu-chay-thu")
     assert "Chạy thử: 13 thư" in body(browser) and "Gửi thật các thư này" in body(browser)
-
     browser.get(url + "c/so-cong-thuong-2022")
     vp = filled_return(campaign, "VP", [collective(), person("Lê Văn Tín", completion="HTXSNV", marks="CSTD_CS"),
                                         person("<script>alert(1)</script>")], name="Dang ky VP.xlsx")
@@ -154,6 +165,12 @@ def test_the_round_in_a_browser(server, browser, filled_return, tmp_path):
     click(browser, "Về Tình hình nộp")
     assert re.search(r"VP Văn phòng Sở \d\d:\d\d \d\d/\d\d/20\d\d Muộn 1 1 2 0 1 2 \S+_Dang ky VP.xlsx", body(browser))
     shot(browser, "tinh-hinh-nop")
+
+
+def _findings_and_unit(browser) -> None:  # noqa: ANN001 - a WebDriver
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     click(browser, "Phát hiện")
     Select(browser.find_element(By.NAME, "muc")).select_by_visible_text("Lỗi")
@@ -170,6 +187,10 @@ def test_the_round_in_a_browser(server, browser, filled_return, tmp_path):
         browser.switch_to.alert  # noqa: B018 - the name from the return ran no script
     shot(browser, "don-vi")
 
+
+def _reports_and_history(browser) -> None:  # noqa: ANN001 - a WebDriver
+    from selenium.webdriver.common.by import By
+
     click(browser, "Báo cáo")
     click(browser, "Tạo báo cáo")
     wait_for(browser, lambda d: "dòng đăng ký" in body(d))
@@ -178,10 +199,8 @@ def test_the_round_in_a_browser(server, browser, filled_return, tmp_path):
     click(browser, "tong-hop-2022.xlsx")
     target = browser.downloads / "tong-hop-2022.xlsx"
     wait_for(browser, lambda d: target.exists() and not list(browser.downloads.glob("*.crdownload")), 60)
-    book = openpyxl.load_workbook(target)
-    names = [row[1] for row in book["Cá nhân"].iter_rows(values_only=True)]
+    names = [row[1] for row in openpyxl.load_workbook(target)["Cá nhân"].iter_rows(values_only=True)]
     assert "Lê Văn Tín" in names and "Nguyễn Văn QLCN" in names
-
     click(browser, "Lịch sử")
     browser.find_element(By.NAME, "tat_ca").click()
     click(browser, "Ghi kết quả")
