@@ -129,6 +129,7 @@ def test_a_newer_version_replaces_the_older_one_on_the_unit_page(campaign, web, 
                      r"08:00 08/03/2022 \S+_VP-1\.xlsx", unit)
     assert "Bản nộp lúc 08:00 08/03/2022 đã được thay bằng bản nộp lúc 08:00 09/03/2022" in unit
     assert "Trần Văn Ba" in unit
+    assert "tải lên qua trang web (VP-1.xlsx)" in unit and "/tmp" not in unit
 
 
 def test_reports_built_downloaded_and_votes_never_replaced_unasked(campaign, web, filled_return):

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from thidua_xlsx import Campaign, lock
 from thidua_xlsx.errors import ThiduaError
 from thidua_xlsx.web import security
-from thidua_xlsx.web.common import campaign_of, home_context, render
+from thidua_xlsx.web.common import STAGING_PREFIX, campaign_of, home_context, render
 from thidua_xlsx.web.jobs import Job
 
 _FOLDER = re.compile(r"^[\w.-]{1,80}$", re.UNICODE)
@@ -82,7 +82,7 @@ async def upload(request: Request) -> Response:
         await form.close()
         raise HTTPException(422, "Chưa chọn tệp nào.")
     when = _received_at(str(form.get("nhan_luc", "")).strip())
-    staging = Path(tempfile.mkdtemp(prefix="thidua-web-"))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
     names: dict[str, str] = {}
     try:
         for n, upload_file in enumerate(files):
@@ -291,7 +291,7 @@ async def history_import(request: Request) -> Response:
     if not isinstance(upload_file, UploadFile) or not upload_file.filename or not year.isdigit():
         await form.close()
         raise HTTPException(422, "Cần chọn tệp kết quả và ghi năm (ví dụ 2021).")
-    staging = Path(tempfile.mkdtemp(prefix="thidua-web-"))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
     path = staging / Path(upload_file.filename.replace("\\", "/")).name
     path.write_bytes(await upload_file.read())
     await form.close()

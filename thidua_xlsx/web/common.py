@@ -4,6 +4,7 @@ the campaign a URL names."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
@@ -24,6 +25,19 @@ templates = Jinja2Templates(env=Environment(loader=PackageLoader("thidua_xlsx.we
                                             autoescape=select_autoescape(default=True, default_for_string=True)))
 templates.env.globals.update(SEVERITY_VI=SEVERITY_VI, KINDS=KINDS, COMPLETION_LEVELS=COMPLETION_LEVELS,
                              HOW_VI=HOW_VI)
+STAGING_PREFIX = "thidua-web-"  # the temporary folder an upload waits in before collect copies it into returns/
+
+
+def _source(text: str) -> str:
+    """Where a return came from, as the clerk knows it: an upload through the page by its file name (collect logs
+    the temporary path it was copied from)."""
+    path = Path(text)
+    if path.parent.parent.name.startswith(STAGING_PREFIX):
+        return f"tải lên qua trang web ({path.name})"
+    return text
+
+
+templates.env.filters["source"] = _source
 templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts, VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
