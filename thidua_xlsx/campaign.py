@@ -125,3 +125,64 @@ class Campaign(CampaignConfig):
         from thidua_xlsx.history_io import person_years
 
         return person_years(self, name)
+
+    # --- for the web page: what it shows that the steps above do not return ---------------------------------
+    @staticmethod
+    def find(directory: Path | str) -> list[Path]:
+        """The campaign folders a folder stands for: itself when it is one, else its direct subfolders that are."""
+        directory = Path(directory)
+        if (directory / "campaign.toml").is_file():
+            return [directory]
+        if not directory.is_dir():
+            return []
+        return sorted(p for p in directory.iterdir() if (p / "campaign.toml").is_file())
+
+    def replace_units(self, text: str) -> list[Unit]:
+        """Replace units.csv with this text once it passes the validation of loading (the same messages)."""
+        from thidua_xlsx.config import load_units
+        from thidua_xlsx.errors import CampaignError
+
+        tmp = self.root / ".units.csv.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            units = load_units(tmp)
+        except CampaignError as exc:
+            tmp.unlink(missing_ok=True)
+            raise CampaignError(str(exc).replace(tmp.name, "units.csv")) from None
+        tmp.replace(self.root / "units.csv")
+        self.units = units
+        return units
+
+    def council_votes(self) -> int:
+        """How many vote or result cells the council workbook has filled in (0 without a workbook): a workbook
+        with votes is never replaced without the clerk's confirmation."""
+        from python_calamine import CalamineWorkbook
+
+        from thidua_xlsx import council_layout as col
+
+        path = self.report_paths["council"]
+        if not path.is_file():
+            return 0
+        book = CalamineWorkbook.from_path(str(path))
+        filled = 0
+        for sheet in col.CANDIDATE_SHEETS:
+            if sheet in book.sheet_names:
+                rows = book.get_sheet_by_name(sheet).to_python()
+                filled += sum(1 for row in rows if len(row) > col.SOURCE and row[col.SOURCE] not in
+                              ("", col.SOURCE_HEADING) for c in (col.VOTES, col.RESULT) if str(row[c]).strip())
+        return filled
+
+    def find_people(self, text: str) -> "pd.DataFrame":
+        """Stored years of the people whose name contains this text, accents and case aside (history lookup)."""
+        import pandas as pd
+
+        from thidua_xlsx.history_store import HistoryStore
+        from thidua_xlsx.text import fold
+
+        store = HistoryStore.for_campaign(self, create=False)
+        frame = store.people(self.issuer) if store else pd.DataFrame(columns=["year", "unit_code", "name"])
+        folded = fold(text)
+        if frame.empty or not folded:
+            return frame.iloc[0:0]
+        found = frame[[folded in fold(n) for n in frame["name"]]]
+        return found.drop(columns=["name_key"]).sort_values(["name", "unit_code", "year"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -39,6 +40,21 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ThiduaError as exc:
             raise UserError(str(exc)) from None
+
+
+def _locked(action: str):
+    """Run a command that changes the campaign under its lock (lock.py); whoever waits is told by what and why.
+    THIDUA_LOCK_WAIT: how many seconds to wait for another action to finish (default 600)."""
+    def wrap(command):
+        @functools.wraps(command)
+        def run(**kwargs):
+            from thidua_xlsx.lock import campaign_lock
+
+            wait = float(os.environ.get("THIDUA_LOCK_WAIT", "600"))
+            with campaign_lock(kwargs["campaign"], action, wait, notify=lambda m: click.echo(m, err=True)):
+                return command(**kwargs)
+        return run
+    return wrap
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,6 +96,7 @@ def init(directory: Path, preset: str, year: int | None, force: bool, stage: str
 @CAMPAIGN_ARG
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Chỉ tạo cho đơn vị này (lặp lại được).")
 @click.option("--force", is_flag=True, help="Tạo lại cả những biểu đã có.")
+@_locked("tạo biểu")
 def generate(campaign: Path, units: tuple[str, ...], force: bool) -> None:
     """Tạo biểu đăng ký workbooks/<MÃ>.xlsx cho từng đơn vị."""
     camp = Campaign.load(campaign)
@@ -92,6 +109,7 @@ def generate(campaign: Path, units: tuple[str, ...], force: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--received-at", help="Thời điểm nhận (ví dụ 2022-03-10T08:30), cho tệp đã nhận từ trước.")
 @click.option("--imap", is_flag=True, help="Lấy thư mới từ hộp thư IMAP của chiến dịch ([mail] trong campaign.toml).")
+@_locked("thu tệp")
 def collect(campaign: Path, paths: tuple[Path, ...], received_at: str | None, imap: bool) -> None:
     """Thu các tệp đơn vị gửi về (tệp, thư mục hoặc hộp thư) vào returns/, không bao giờ ghi đè."""
     camp = Campaign.load(campaign)
@@ -171,6 +189,7 @@ def _mail_progress(total: int):
 @CAMPAIGN_ARG
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Chỉ gửi cho đơn vị này (lặp lại được).")
 @click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
+@_locked("gửi biểu")
 def send(campaign: Path, units: tuple[str, ...], dry_run: bool) -> None:
     """Gửi mỗi đơn vị biểu đăng ký của mình qua thư; chạy lại chỉ gửi phần còn thiếu."""
     camp = Campaign.load(campaign)
@@ -188,6 +207,7 @@ def send(campaign: Path, units: tuple[str, ...], dry_run: bool) -> None:
 @CAMPAIGN_ARG
 @click.option("--late", is_flag=True, help="Nhắc cả các đơn vị đã nộp muộn.")
 @click.option("--dry-run", is_flag=True, help="Ghi thư ra outbox/ (.eml), không gửi.")
+@_locked("nhắc nộp")
 def remind(campaign: Path, late: bool, dry_run: bool) -> None:
     """Nhắc các đơn vị chưa nộp (và, với --late, đơn vị nộp muộn); mỗi đơn vị một thư mỗi ngày."""
     camp = Campaign.load(campaign)
@@ -272,6 +292,7 @@ def status(campaign: Path) -> None:
 @cli.command()
 @CAMPAIGN_ARG
 @click.option("--force", is_flag=True, help="Ghi lại các báo cáo đã có.")
+@_locked("tạo báo cáo")
 def report(campaign: Path, force: bool) -> None:
     """Viết reports/registrations.csv, reports/findings.csv và bảng tổng hợp cho Hội đồng."""
     camp = Campaign.load(campaign)
@@ -298,6 +319,7 @@ def history() -> None:
 @CAMPAIGN_ARG
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--year", type=int, required=True, help="Năm của kết quả.")
+@_locked("nhập kết quả vào kho lịch sử")
 def history_import(campaign: Path, file: Path, year: int) -> None:
     """Nhập kết quả cuối cùng của một năm (dạng registrations.csv, CSV UTF-8 hoặc xlsx)."""
     camp = Campaign.load(campaign)
@@ -309,6 +331,7 @@ def history_import(campaign: Path, file: Path, year: int) -> None:
 @history.command("record")
 @CAMPAIGN_ARG
 @click.option("--all-registered", is_flag=True, help="Ghi mọi đăng ký, không đợi cột Kết quả của Hội đồng.")
+@_locked("ghi kết quả vào kho lịch sử")
 def history_record(campaign: Path, all_registered: bool) -> None:
     """Sau phiên họp Hội đồng: ghi kết quả năm nay (cột "Kết quả" của bảng tổng hợp) vào kho lịch sử."""
     camp = Campaign.load(campaign)
@@ -366,6 +389,23 @@ def history_show(campaign: Path, name: str) -> None:
                                                                            else "") for h in r.honours.split())
         table.add_row(str(r.year), r.unit_code, r.name, COMPLETION_LEVELS.get(r.completion, r.completion), honours)
     _console().print(table)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False, default=Path("."))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ phục vụ; khác 127.0.0.1 thì cần "
+              "THIDUA_WEB_PASSWORD.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Cổng (0: một cổng còn trống).")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+def web(directory: Path, host: str, port: int, no_browser: bool) -> None:
+    """Trang web cho văn thư: cả đợt đăng ký trên trình duyệt (DIRECTORY: một chiến dịch hoặc thư mục chứa chúng)."""
+    from thidua_xlsx.web import serve
+    from thidua_xlsx.web.security import NeedsPassword
+
+    try:
+        serve(directory, host=host, port=port, browser=not no_browser, echo=click.echo)
+    except NeedsPassword as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @cli.command()
