@@ -34,7 +34,8 @@ def registered(campaign: "CampaignConfig") -> pd.DataFrame:
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:
-    return frame["kind"] + "\t" + frame["name"].map(name_key)
+    """kind and name key of each row (columns may be categorical: compared as text)."""
+    return frame["kind"].astype(str) + "\t" + frame["name"].astype(str).map(name_key)
 
 
 def _match(keys: pd.Series, units: pd.Series, reg: pd.DataFrame) -> list[int | None]:
@@ -71,7 +72,7 @@ def proposals_against_registrations(campaign: "CampaignConfig", frame: pd.DataFr
             f = row_finding("DE_NGHI_CHUA_DANG_KY", rec, items=", ".join(label(c, rec["kind"]) for c in missing),
                            basis=basis)
             yield f if campaign.require_registration else replace(f, severity="warning")
-    reg_keys = (reg["unit_code"] + "\t" + _key(reg)).tolist()
+    reg_keys = (reg["unit_code"].astype(str) + "\t" + _key(reg)).tolist()
     asked_of: dict[str, set[str]] = {}  # a registration's unit and key -> codes its matched proposals ask for
     for pos, found in enumerate(matched):
         if found is not None:
