@@ -85,6 +85,25 @@ def test_campaign_list_then_upload_changes_the_status_table(campaign, web, fille
             f"{len(campaign.units) - 1} 0 Tạo chiến dịch") in text_of(web.get("/").text)
 
 
+
+def test_an_upload_that_cannot_be_stored_is_said_on_the_page(campaign, web, filled_return, monkeypatch):
+    import errno
+
+    from thidua_xlsx import returns
+    from thidua_xlsx.files import not_written
+
+    def full_disk(source, folder):  # noqa: ANN001, ANN202 - stands in for copy_hashed
+        raise not_written(folder, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(returns, "copy_hashed", full_disk)
+    vp = filled_return(campaign, "VP", [collective()], name="Dang ky VP.xlsx")
+    done = text_of(upload(web, "camp", [vp]))
+    assert ("Đã thu 0 tệp mới, 0 tệp trùng, 0 tệp bỏ qua, 1 tệp chưa thu được (gửi lại sau khi khắc phục)."
+            in done)
+    assert (f"Dang ky VP.xlsx Chưa thu được: Không ghi được vào {campaign.returns_dir}: ổ đĩa đã đầy "
+            "(No space left on device).") in done
+    assert not list(campaign.returns_dir.glob("*VP*"))
+
 def test_a_single_campaign_folder_is_served_without_the_create_form(campaign):
     web = client_for(campaign.root)
     home = web.get("/").text

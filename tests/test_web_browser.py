@@ -1,6 +1,7 @@
 """The web page in a real browser: headless Chromium driven by Selenium through Debian's chromium-driver, against
 `thidua web` started on a free port of 127.0.0.1 and stopped with Ctrl+C. Saves a screenshot of each page at
-1366×768 under docs/screens/ (the README shows them)."""
+1366×768: under $THIDUA_SCREENS when set (`THIDUA_SCREENS=docs/screens scripts/test tests/test_web_browser.py`
+refreshes the README's pictures), else in a temporary folder, so a test run never edits the work tree."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +20,7 @@ import openpyxl
 import pytest
 from conftest import collective, person
 
-SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
+SCREENS = Path(os.environ.get("THIDUA_SCREENS") or Path(tempfile.gettempdir()) / "thidua-screens").resolve()
 DRIVER, CHROMIUM = "/usr/bin/chromedriver", "/usr/bin/chromium"
 
 pytestmark = pytest.mark.skipif(not (Path(DRIVER).exists() and Path(CHROMIUM).exists()),

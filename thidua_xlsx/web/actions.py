@@ -122,6 +122,7 @@ def _collect(campaign: Campaign, job: Job, paths: list[str], when: datetime | No
         total.added += part.added
         total.duplicates += part.duplicates
         total.skipped += part.skipped
+        total.failed += part.failed
     return total
 
 
@@ -140,8 +141,10 @@ def _summary(site, campaign: Campaign, job: Job, result, names: dict[str, str]) 
     rows += [{"file": names.get(s, s), "outcome": f"Trùng nội dung với {e}", "stored": ""}
              for s, e in result.duplicates]
     rows += [{"file": names.get(s, s), "outcome": f"Bỏ qua: {r}", "stored": ""} for s, r in result.skipped]
+    rows += [{"file": names.get(s, s), "outcome": f"Chưa thu được: {r}", "stored": ""} for s, r in result.failed]
+    failed = f", {len(result.failed)} tệp chưa thu được (gửi lại sau khi khắc phục)" if result.failed else ""
     return {"lines": [f"Đã thu {len(result.added)} tệp mới, {len(result.duplicates)} tệp trùng, "
-                      f"{len(result.skipped)} tệp bỏ qua."], "collected": rows}
+                      f"{len(result.skipped)} tệp bỏ qua{failed}."], "collected": rows}
 
 
 async def generate(request: Request) -> Response:
