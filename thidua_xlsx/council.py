@@ -150,29 +150,23 @@ def _counts(frame: pd.DataFrame, kind: str, codes: list[str]) -> dict[str, dict[
     return ticks.groupby(part["unit_code"]).sum().astype(int).to_dict("index")
 
 
-def _summary(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame) -> None:
-    ws = wb.add_worksheet("Tổng hợp")
-    groups = _items_by_kind(campaign)
-    units = [(u.code, u.name) for u in campaign.units]
-    if frame["unit_code"].eq("").any():
-        units.append(("", UNKNOWN))
-    columns: list[tuple[str, str, str, str]] = []  # (kind, group label, heading, kind of value)
-    people_col = None
-    for kind, group, items in groups:
-        if kind == "ca_nhan" and people_col is None:
+def _summary_columns(campaign: "CampaignConfig") -> list[tuple[str, str, str, str]]:
+    """The summary's columns: (kind, group label, heading, value: an item code, "people" or "share:<code>")."""
+    columns: list[tuple[str, str, str, str]] = []
+    for kind, group, items in _items_by_kind(campaign):
+        if kind == "ca_nhan" and not any(v == "people" for *_, v in columns):
             columns.append((kind, group, "Số cá nhân đăng ký", "people"))
-            people_col = len(columns) - 1
         for code, label in items:
             columns.append((kind, group, label, code))
             if kind == "ca_nhan" and code == "LDTT":
                 columns.append((kind, group, "Tỷ lệ LĐTT / cá nhân", "share:LDTT"))
             if kind == "ca_nhan" and code == "CSTD_CS":
                 columns.append((kind, group, "Tỷ lệ CSTĐCS / LĐTT", "share:CSTD_CS"))
-    last = 1 + len(columns)
-    row = _title_block(ws, st, campaign, last, campaign.movement or campaign.title)
-    ws.write_string(3, 0, "Số thành viên Hội đồng:", st.label)
-    ws.write_number(3, 2, campaign.council_size, st.input)
-    head, sub = row + 1, row + 2
+    return columns
+
+
+def _summary_headings(ws, st: _Styles, columns: list[tuple[str, str, str, str]], head: int, sub: int) -> None:
+    """Two heading rows: each group merged over its items, then the items."""
     ws.merge_range(head, 0, sub, 0, "TT", st.head)
     ws.merge_range(head, 1, sub, 1, "Đơn vị", st.head)
     start = 0
@@ -188,6 +182,21 @@ def _summary(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame) -
     for c, (_, _, heading, _) in enumerate(columns):
         ws.write_string(sub, 2 + c, heading, st.head)
     ws.set_row(sub, 60)
+
+
+def _summary(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame) -> None:
+    """"Tổng hợp": units × items, live totals and shares, a chart."""
+    ws = wb.add_worksheet("Tổng hợp")
+    units = [(u.code, u.name) for u in campaign.units]
+    if frame["unit_code"].eq("").any():
+        units.append(("", UNKNOWN))
+    columns = _summary_columns(campaign)
+    last = 1 + len(columns)
+    row = _title_block(ws, st, campaign, last, campaign.movement or campaign.title)
+    ws.write_string(3, 0, "Số thành viên Hội đồng:", st.label)
+    ws.write_number(3, 2, campaign.council_size, st.input)
+    head, sub = row + 1, row + 2
+    _summary_headings(ws, st, columns, head, sub)
     first = sub + 1
     col_of = {value: 2 + c for c, (kind, _, _, value) in enumerate(columns) if kind == "ca_nhan"}
     kinds = {kind for kind, _, _, _ in columns}

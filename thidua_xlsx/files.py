@@ -71,6 +71,14 @@ def copy_hashed(source: Path, folder: Path) -> tuple[Path, str]:
             raise
 
 
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV log as dicts by its header; no rows when the log does not exist yet."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: bool = True) -> None:
     """Append one row to a CSV log (writing its header first), flushed, and synced to disk unless the caller
     syncs a batch itself: logs are what re-runs trust. The row is written whole or not at all: a line torn by an

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import imaplib
 import os
 import smtplib
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from thidua_xlsx.config import VN_TZ
 from thidua_xlsx.errors import CampaignError, ThiduaError
+from thidua_xlsx.files import read_csv_rows
 from thidua_xlsx.mail_log import MAIL_LOG, MAIL_LOG_FIELDS, sent_log
 
 if TYPE_CHECKING:
@@ -295,20 +295,12 @@ def remind(campaign: "CampaignConfig", statuses: Iterable["UnitStatus"], late: b
 # --- collecting from a mailbox ------------------------------------------------------------------------------
 
 def _seen(campaign: "CampaignConfig") -> set[tuple[str, str]]:
-    path = campaign.returns_dir / IMAP_SEEN
-    if not path.is_file():
-        return set()
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {(r["uidvalidity"], r["uid"]) for r in csv.DictReader(fh)}
+    return {(r["uidvalidity"], r["uid"]) for r in read_csv_rows(campaign.returns_dir / IMAP_SEEN)}
 
 
 def messages_without_returns(campaign: "CampaignConfig") -> list[dict[str, str]]:
     """Messages fetched from the mailbox that carried no spreadsheet: for `thidua status`."""
-    path = campaign.returns_dir / IMAP_OTHER
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_csv_rows(campaign.returns_dir / IMAP_OTHER)
 
 
 def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "CollectResult":

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from thidua_xlsx.files import read_csv_rows
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
@@ -17,11 +18,7 @@ RETURN_BATCH = "return-"  # batches of `thidua return`: return-<date>, or return
 
 def sent_log(campaign: "CampaignConfig") -> list[dict[str, str]]:
     """Every message the campaign has sent, as logged."""
-    path = campaign.root / MAIL_LOG
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_csv_rows(campaign.root / MAIL_LOG)
 
 
 def returned_at(campaign: "CampaignConfig") -> dict[str, datetime]:
