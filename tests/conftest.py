@@ -50,13 +50,11 @@ def filled_return(tmp_path: Path):
     return fill
 
 
-@pytest.fixture(scope="session")
-def soffice(tmp_path_factory):
-    """soffice(src, fmt, outdir=None) -> converted file, by LibreOffice headless (a real writer)."""
+def libreoffice(profile: Path):
+    """convert(src, fmt, outdir=None) -> converted file, by LibreOffice headless with its own profile folder."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         pytest.fail("LibreOffice (soffice) is required: scripts/test installs libreoffice-calc-nogui")
-    profile = tmp_path_factory.mktemp("lo-profile")
 
     def convert(src: Path, fmt: str, outdir: Path | None = None) -> Path:
         outdir = outdir or src.parent / f"lo-{fmt.split(':')[0]}"
@@ -68,6 +66,12 @@ def soffice(tmp_path_factory):
         assert out.is_file(), f"LibreOffice did not write {out}"
         return out
     return convert
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory):
+    """soffice(src, fmt, outdir=None) -> converted file, by LibreOffice headless (a real writer)."""
+    return libreoffice(tmp_path_factory.mktemp("lo-profile"))
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:

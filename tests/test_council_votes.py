@@ -4,12 +4,11 @@ LibreOffice recalculates, and `thidua history record` storing what passed."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import collective, consolidated, person
+from conftest import collective, consolidated, libreoffice, person
 from python_calamine import CalamineWorkbook
 
 from thidua_xlsx import Campaign
@@ -29,19 +28,11 @@ RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture(scope="module")
 def recalc(tmp_path_factory):
     """recalc(xlsx, outdir) -> the workbook opened by LibreOffice with every formula recalculated, saved as xlsx."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if not exe:
-        pytest.fail("LibreOffice (soffice) is required: scripts/test installs libreoffice-calc-nogui")
     profile = tmp_path_factory.mktemp("lo-recalc")
     (profile / "user").mkdir()
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC, encoding="utf-8")
-
-    def convert(src, outdir):
-        subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(src)],
-                       check=True, timeout=240, capture_output=True)
-        return outdir / src.name
-    return convert
+    convert = libreoffice(profile)
+    return lambda src, outdir: convert(src, "xlsx:Calc MS Excel 2007 XML", outdir)
 
 
 def test_vote_settings_default_to_the_law_and_are_validated(make_campaign):
