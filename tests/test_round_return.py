@@ -52,8 +52,7 @@ def test_units_with_errors_get_their_list_once_a_day_and_wait_for_a_newer_return
                         "đăng ký Lao động tiên tiến.")
     assert lines[1] == "   Cách sửa: Đăng ký cả Lao động tiên tiến, hoặc bỏ Chiến sĩ thi đua cơ sở."
     assert lines[2:] == ["2. Sheet B. Cá nhân, dòng 12, ô E12 (Trần Thị Bình): Ô E12 (cột \"Lao động tiên tiến\") "
-                         "ghi \"2\": không phải dấu đăng ký, không được tính. Để đọc được, thêm vào campaign.toml, "
-                         "dưới [marks], dòng: \"2\" = \"tick\".",
+                         "ghi \"2\": không phải dấu đăng ký, không được tính.",  # the clerk's hint is not for units
                          "   Cách sửa: Ghi dấu x vào ô đăng ký, hoặc để trống nếu không đăng ký."]
     assert "trước ngày 25/03/2022" in body
     [attachment] = list(msg.iter_attachments())
@@ -65,6 +64,7 @@ def test_units_with_errors_get_their_list_once_a_day_and_wait_for_a_newer_return
                        "Đăng ký Chiến sĩ thi đua cơ sở nhưng không đăng ký Lao động tiên tiến.",
                        "Đăng ký cả Lao động tiên tiến, hoặc bỏ Chiến sĩ thi đua cơ sở."]
     assert rows[2][:6] == [2, "B. Cá nhân", 12, "E12", "Trần Thị Bình", "Giá trị không rõ"] and len(rows) == 3
+    assert rows[2][6] == "Ô E12 (cột \"Lao động tiên tiến\") ghi \"2\": không phải dấu đăng ký, không được tính."
 
     states = {s.code: s.state for s in campaign.statuses()}
     assert (states["VP"], states["KHTC"]) == (AWAITING, "Đúng hạn")

@@ -55,7 +55,7 @@ def findings_text(found: list[Finding]) -> str:
     for n, f in enumerate(found, 1):
         who = f" ({f.name})" if f.name else ""
         where = _where(f)
-        lines.append(f"{n}. {where[:1].upper()}{where[1:]}{who}: {f.message}\n"
+        lines.append(f"{n}. {where[:1].upper()}{where[1:]}{who}: {f.unit_message}\n"
                      f"   Cách sửa: {FIXES.get(f.code, DEFAULT_FIX)}")
     return "\n".join(lines)
 
@@ -78,7 +78,7 @@ def findings_workbook(campaign: "CampaignConfig", unit: "Unit", file: str, found
         ws.write_string(3, c, text, head)
     for n, f in enumerate(found, 1):
         values = (n, f.source_sheet, "" if f.source_row is None else f.source_row, str(f.fields.get("cell", "")),
-                  f.name, CATALOGUE[f.code].title, f.message, FIXES.get(f.code, DEFAULT_FIX))
+                  f.name, CATALOGUE[f.code].title, f.unit_message, FIXES.get(f.code, DEFAULT_FIX))
         for c, value in enumerate(values):
             ws.write(3 + n, c, value, cell)
     for c, width in enumerate((5, 14, 7, 7, 24, 24, 60, 45)):

@@ -156,6 +156,13 @@ class Finding:
     fields: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
+    def unit_message(self) -> str:
+        """The message as a unit reads it: without the clerk's hint (which campaign.toml line would teach the
+        reader), which is for the office, not for the unit that sent the return."""
+        hint = str(self.fields.get("hint") or "")
+        return self.message.replace(hint, "").rstrip() if hint else self.message
+
+    @property
     def title(self) -> str:
         """The Vietnamese title of the finding's kind (what a council member reads instead of the code)."""
         return CATALOGUE[self.code].title
