@@ -74,6 +74,18 @@ def soffice(tmp_path_factory):
     return libreoffice(tmp_path_factory.mktemp("lo-profile"))
 
 
+def type_text(path: Path, sheet: str, cells: dict[str, str]) -> Path:
+    """Type texts into cells of a saved return as a clerk would in Excel (as text, even "=…"), and save it."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for ref, text in cells.items():
+        wb[sheet][ref].value = text
+        wb[sheet][ref].data_type = "s"
+    wb.save(path)
+    return path
+
+
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     """A return built cell by cell with xlsxwriter, for shapes the generator never makes."""
     import xlsxwriter

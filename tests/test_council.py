@@ -8,7 +8,7 @@ import subprocess
 
 import openpyxl
 import pytest
-from conftest import collective, consolidated, person
+from conftest import collective, consolidated, person, type_text
 from python_calamine import CalamineWorkbook
 
 from thidua_xlsx.demo import run_demo
@@ -130,13 +130,7 @@ def test_text_from_returns_never_becomes_a_formula(campaign, filled_return):
     hostile = ["=HYPERLINK(\"http://evil.example\",\"Bấm vào\")", "+84 905 000 111", "-1+2", "@SUM(A1:A9)"]
     rows = [collective("HTXSNV", "LDTT"), *[person(f"Người {n}", "HTTNV", "LDTT") for n in range(4)]]
     path = filled_return(campaign, "VP", rows)
-    wb = openpyxl.load_workbook(path)
-    for n, text in enumerate(hostile):  # typed as text in the return (a leading quote in Excel)
-        for col in ("B", "M"):
-            cell = wb["B. Cá nhân"][f"{col}{11 + n}"]
-            cell.value = text
-            cell.data_type = "s"
-    wb.save(path)
+    type_text(path, "B. Cá nhân", {f"{col}{11 + n}": text for n, text in enumerate(hostile) for col in ("B", "M")})
     result = consolidated(campaign, path)
     paths = campaign.report(result)
     wb = openpyxl.load_workbook(paths["council"])

@@ -6,10 +6,9 @@ import csv
 import io
 import json
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import collective, consolidated, person
+from conftest import collective, consolidated, person, type_text
 
 from thidua_xlsx.cli import cli
 from thidua_xlsx.report import neutral
@@ -26,12 +25,7 @@ def test_neutral_prefixes_what_a_spreadsheet_would_run(value, shown):
 
 def test_csv_outputs_neutralise_formulas_and_json_stays_raw(campaign, filled_return):
     path = filled_return(campaign, "VP", [collective(), *[person(f"Người {n}", completion="") for n in range(4)]])
-    wb = openpyxl.load_workbook(path)
-    for n, text in enumerate(HOSTILE):  # typed as text in the return (a leading quote in Excel)
-        cell = wb["B. Cá nhân"][f"B{11 + n}"]
-        cell.value = text
-        cell.data_type = "s"
-    wb.save(path)
+    type_text(path, "B. Cá nhân", {f"B{11 + n}": text for n, text in enumerate(HOSTILE)})
     result = consolidated(campaign, path)
     paths = campaign.report(result)
     with paths["registrations"].open(encoding="utf-8", newline="") as fh:
