@@ -79,10 +79,10 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: bool = True) -> None:
-    """Append one row to a CSV log (writing its header first), flushed, and synced to disk unless the caller
-    syncs a batch itself: logs are what re-runs trust. The row is written whole or not at all: a line torn by an
-    earlier crash is ended first, and a failed write (a full disk) is cut off again and raised as WriteError."""
+def append_csv(path: Path, header: tuple[str, ...], rows: list[list[object]], sync: bool = True) -> None:
+    """Append rows to a CSV log (writing its header first) in one write, flushed, and synced to disk unless the
+    caller syncs a batch itself: logs are what re-runs trust. The rows are written whole or not at all: a line torn
+    by an earlier crash is ended first, and a failed write (a full disk) is cut off again and raised as WriteError."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     try:
@@ -92,7 +92,7 @@ def append_csv(path: Path, header: tuple[str, ...], row: list[object], sync: boo
                 writer.writerow(header)
             elif _last_byte(path, size) != b"\n":
                 buffer.write("\r\n")
-            writer.writerow(row)
+            writer.writerows(rows)
             try:
                 data = memoryview(buffer.getvalue().encode("utf-8"))
                 while data:

@@ -176,7 +176,7 @@ def _append_sent(campaign: "CampaignConfig", batch: str, unit: "Unit", message_i
     from thidua_xlsx.files import append_csv
 
     append_csv(_log_path(campaign), MAIL_LOG_FIELDS,
-               [batch, unit.code, unit.email, message_id, at.isoformat(timespec="seconds")])
+               [[batch, unit.code, unit.email, message_id, at.isoformat(timespec="seconds")]])
 
 
 def _context(cafile: object) -> ssl.SSLContext:
@@ -345,10 +345,10 @@ def collect_imap(campaign: "CampaignConfig", password: str | None = None) -> "Co
                                             result, known) for att in sheets])
             if not sheets:
                 append_csv(campaign.returns_dir / IMAP_OTHER, ("received_at", "sender", "subject", "uid"),
-                            [received.isoformat(timespec="seconds"), sender, msg.subject, msg.uid])
+                            [[received.isoformat(timespec="seconds"), sender, msg.subject, msg.uid]])
             if stored:  # a message with an attachment that could not be stored is fetched again next time
                 append_csv(campaign.returns_dir / IMAP_SEEN, ("uidvalidity", "uid", "sender", "received_at"),
-                            [uidvalidity, msg.uid, sender, received.isoformat(timespec="seconds")])
+                            [[uidvalidity, msg.uid, sender, received.isoformat(timespec="seconds")]])
     return result
 
 

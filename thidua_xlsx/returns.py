@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -131,49 +133,59 @@ def read_log(campaign: "CampaignConfig") -> list[LogEntry]:
 
 
 def repair(campaign: "CampaignConfig") -> list[LogEntry]:
-    """Finish what a collect cut short (a crash, kill -9, power cut): a file stored with its intent noted but not
-    yet logged is logged (renamed into place first if need be); copies never noted are removed. Run under the
+    """Finish what a collect cut short (a crash, kill -9, power cut): copies stored with their intent noted but
+    not yet logged are logged (renamed into place first if need be); copies never noted are removed. Run under the
     collect lock (no other collect is copying). Returns the entries logged now."""
     folder = campaign.returns_dir
     if not folder.is_dir():
         return []
     logged = {e.file for e in read_log(campaign)}
     done = []
-    for intent in sorted(folder.glob(".*.row")):
-        tmp = intent.with_suffix(".tmp")
-        try:
-            entry = _entry([str(v) for v in json.loads(intent.read_text(encoding="utf-8"))])
-        except (ValueError, TypeError, OSError):
-            entry = None
-        if entry is not None:
+    for intent in sorted([*folder.glob(".*.row"), *folder.glob(".*.rows")]):
+        for tmp, entry in _intended(intent):
             target = folder / entry.file
             if not target.exists() and tmp.exists():
                 tmp.rename(target)  # the copy was whole before its intent was written
             if target.exists() and entry.file not in logged:
-                append_csv(folder / LOG_NAME, LOG_FIELDS, entry.row())
+                append_csv(folder / LOG_NAME, LOG_FIELDS, [entry.row()])
                 logged.add(entry.file)
                 done.append(entry)
-        tmp.unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         intent.unlink()
     for tmp in folder.glob(".*.tmp"):  # a copy cut short: its source is still where it came from
         tmp.unlink(missing_ok=True)
     return done
 
 
-def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
-    files: list[Path] = []
+def _intended(intent: Path) -> list[tuple[Path, LogEntry]]:
+    """The (temporary copy, entry) pairs an intent file notes: a batch (.rows, [[tmp name, row], ...]) or, as
+    written by earlier versions, one copy (.row, its row; the copy beside it under the same stem)."""
+    try:
+        data = json.loads(intent.read_text(encoding="utf-8"))
+        if intent.suffix == ".row":
+            return [(intent.with_suffix(".tmp"), _entry([str(v) for v in data]))]
+        return [(intent.parent / Path(str(tmp)).name, _entry([str(v) for v in row])) for tmp, row in data]
+    except (ValueError, TypeError, OSError):
+        return []
+
+
+def _expand(paths: Iterable[Path], result: CollectResult) -> list[tuple[Path, str]]:
+    """The spreadsheets among paths (folders walked), each with where it came from as the log says it: its
+    absolute path (a folder is resolved once, not each file in it)."""
+    files: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
+            base = path.resolve()
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in SPREADSHEET_SUFFIXES and not child.name.startswith(("~$", ".")):
-                    files.append(child)
+                    files.append((child, str(base / child.relative_to(path))))
                 else:
                     result.skipped.append((str(child), "không phải bảng tính"))
         elif path.is_file():
             if path.name.startswith("~$"):
                 result.skipped.append((str(path), "tệp khóa tạm của Excel"))
             elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
-                files.append(path)
+                files.append((path, str(path.resolve())))
             else:
                 result.skipped.append((str(path), "không phải bảng tính (.xlsx, .xls, .ods...)"))
         else:
@@ -181,59 +193,107 @@ def _expand(paths: Iterable[Path], result: CollectResult) -> list[Path]:
     return files
 
 
-def store(campaign: "CampaignConfig", source: Path, received_at: datetime, origin: str | None = None,
-          result: CollectResult | None = None, display_name: str | None = None,
-          known: dict[str, str] | None = None, sync: bool = True) -> LogEntry | None:
-    """Copy one file into returns/ under a new name and log it; None when the same content is already there.
+class _Batch:
+    """Copies made under temporary names, then stored together: one intent file notes them all, each is renamed
+    to its name, their rows go to the log in one write, the intent is removed. A crash at any point leaves what
+    repair() finishes or removes; a batch costs two file creations per copy instead of five."""
 
-    The copy goes to a temporary name, then its log row to an intent file, then the copy to its name, then the
-    row to the log: a crash at any point leaves what repair() finishes or removes. A source that cannot be read
-    raises OSError; a folder that cannot be written to raises WriteError (nothing is left behind either way).
-    known maps the SHA-256 of every logged file to its name; pass it when storing many files (it is updated).
-    sync=False leaves syncing the log to the caller, once for a batch.
-    """
-    result = result or CollectResult()
+    def __init__(self, folder: Path, known: dict[str, str], result: CollectResult) -> None:
+        self.folder, self.known, self.result = folder, known, result
+        self.staged: list[tuple[Path, LogEntry, str]] = []  # (temporary copy, its entry, the source as given)
+        self.taken = set(os.listdir(folder))
+
+    def add(self, source: Path, received_at: datetime, origin: str, label: str,
+            display_name: str | None = None) -> bool:
+        """Copy one file in (OSError if it cannot be read, WriteError if the folder cannot be written to); False
+        when the same content is already stored (listed as a duplicate)."""
+        tmp, sha = copy_hashed(source, self.folder)
+        if sha in self.known:
+            tmp.unlink(missing_ok=True)
+            self.result.duplicates.append((origin, self.known[sha]))
+            return False
+        name = self._free_name(received_at, sha, display_name or source.name)
+        self.known[sha] = name
+        self.staged.append((tmp, LogEntry(received_at, name, origin, sha, tmp.stat().st_size), label))
+        return True
+
+    def _free_name(self, received_at: datetime, sha: str, name: str) -> str:
+        """A name no file in returns/ has: never overwrite, even a file that is not in the log."""
+        stamp = received_at.strftime("%Y%m%d-%H%M%S")
+        target, n = f"{stamp}_{sha[:8]}_{safe_name(name)}", 1
+        while target in self.taken or (self.folder / target).exists():
+            n += 1
+            target = f"{stamp}_{sha[:8]}_{n}_{safe_name(name)}"
+        self.taken.add(target)
+        return target
+
+    def commit(self, sync: bool = True) -> list[tuple[str, WriteError]]:
+        """Store the staged copies; when the disk cannot take them all (the intent or the log rows do not fit),
+        the last copies are given up one by one until the rest is stored. Returns those given up and why."""
+        given_up: list[tuple[str, WriteError]] = []
+        while self.staged:
+            try:
+                self._store_all(sync)
+                break
+            except WriteError as exc:
+                tmp, entry, label = self.staged.pop()
+                tmp.unlink(missing_ok=True)
+                self.known.pop(entry.sha256, None)
+                given_up.append((label, exc))
+        self.result.added.extend(entry for _, entry, _ in self.staged)
+        self.staged = []
+        return given_up
+
+    def _store_all(self, sync: bool) -> None:
+        """Intent, renames, log rows; on a failure to write, everything undone (copies back under their temporary
+        names, the log cut back by append_csv) and WriteError raised."""
+        intent = self.folder / f".{secrets.token_hex(8)}.rows"
+        moved: list[tuple[Path, Path]] = []
+        try:
+            rows = [[tmp.name, entry.row()] for tmp, entry, _ in self.staged]
+            intent.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            for tmp, entry, _ in self.staged:
+                tmp.rename(self.folder / entry.file)
+                moved.append((self.folder / entry.file, tmp))
+            append_csv(self.folder / LOG_NAME, LOG_FIELDS, [entry.row() for _, entry, _ in self.staged], sync=sync)
+        except BaseException as exc:
+            for target, tmp in reversed(moved):
+                target.rename(tmp)
+            intent.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise not_written(self.folder, exc) from None
+            raise
+        intent.unlink()
+
+
+def _returns_folder(campaign: "CampaignConfig") -> Path:
     folder = campaign.returns_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise not_written(folder.parent, exc) from None
-    tmp, sha = copy_hashed(source, folder)
-    intent = tmp.with_suffix(".row")
-    try:
-        known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
-        if sha in known:
-            result.duplicates.append((origin or str(source), known[sha]))
-            return None
-        target = _free_name(folder, received_at, sha, display_name or source.name)
-        entry = LogEntry(received_at, target.name, origin or str(source.resolve()), sha, tmp.stat().st_size)
-        try:
-            intent.write_text(json.dumps(entry.row(), ensure_ascii=False), encoding="utf-8")
-            tmp.rename(target)
-        except OSError as exc:
-            raise not_written(folder, exc) from None
-        try:
-            append_csv(folder / LOG_NAME, LOG_FIELDS, entry.row(), sync=sync)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-    finally:
-        tmp.unlink(missing_ok=True)
-        intent.unlink(missing_ok=True)
-    known[sha] = entry.file
-    result.added.append(entry)
-    return entry
+    return folder
 
 
-def _free_name(folder: Path, received_at: datetime, sha: str, name: str) -> Path:
-    """A name for a new file in returns/ that no file has: never overwrite, even a file that is not in the log."""
-    stamp = received_at.strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{stamp}_{sha[:8]}_{safe_name(name)}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{stamp}_{sha[:8]}_{n}_{safe_name(name)}"
-    return target
+def store(campaign: "CampaignConfig", source: Path, received_at: datetime, origin: str | None = None,
+          result: CollectResult | None = None, display_name: str | None = None,
+          known: dict[str, str] | None = None) -> LogEntry | None:
+    """Copy one file into returns/ under a new name and log it; None when the same content is already there.
+    A source that cannot be read raises OSError; a folder that cannot be written to raises WriteError (nothing
+    is left behind either way). known maps the SHA-256 of every logged file to its name (it is updated)."""
+    result = result or CollectResult()
+    known = known if known is not None else {e.sha256: e.file for e in read_log(campaign)}
+    batch = _Batch(_returns_folder(campaign), known, result)
+    origin = origin or str(source.resolve())
+    if not batch.add(source, received_at, origin, origin, display_name):
+        return None
+    given_up = batch.commit()
+    if given_up:
+        raise given_up[0][1]
+    return result.added[-1]
+
+
+BATCH = 256  # copies stored at once by a collect: few enough that a crash leaves little for repair() to finish
 
 
 def collect(campaign: "CampaignConfig", paths: list[Path], received_at: datetime | None = None) -> CollectResult:
@@ -243,19 +303,29 @@ def collect(campaign: "CampaignConfig", paths: list[Path], received_at: datetime
     when = received_at or datetime.now(VN_TZ)
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
+    files = _expand(paths, result)
     with exclusive(collect_lock(campaign)):
         repair(campaign)
         known = {e.sha256: e.file for e in read_log(campaign)}
         try:
-            for path in _expand(paths, result):
+            batch = _Batch(_returns_folder(campaign), known, result)
+        except WriteError as exc:
+            result.failed.extend((str(path), str(exc)) for path, _ in files)
+            return result
+        try:
+            for n, (path, origin) in enumerate(files, 1):
                 try:
-                    store(campaign, path, when, result=result, known=known, sync=False)
+                    batch.add(path, when, origin, str(path))
                 except WriteError as exc:
                     result.failed.append((str(path), str(exc)))
                 except OSError as exc:  # one unreadable file never stops the others
                     result.failed.append((str(path), f"không đọc được tệp ({exc.strerror or exc})"))
+                if n % BATCH == 0 or n == len(files):
+                    result.failed.extend((label, str(exc)) for label, exc in batch.commit(sync=False))
         finally:
-            sync_file(campaign.returns_dir / LOG_NAME)  # once for the batch; every row was flushed when logged
+            sync_file(campaign.returns_dir / LOG_NAME)  # once for the collect; every row was flushed when logged
+    order = {str(path): n for n, (path, _) in enumerate(files)}
+    result.failed.sort(key=lambda failed: order.get(failed[0], -1))  # in the order the files were given
     return result
 
 
