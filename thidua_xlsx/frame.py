@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
@@ -25,36 +26,47 @@ def registration_columns(campaign: "CampaignConfig") -> list[str]:
 
 def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "Rows"]]) -> "pd.DataFrame":
     """The frame of (unit code, stored file name, rows) of each current return, built column by column by
-    joining each return's column lists."""
+    chaining each return's column lists (no per-value Python work but the text columns' type check)."""
+    import numpy as np
     import pandas as pd
 
     codes = campaign.catalogue.codes
     class_codes = {i.code for i in campaign.catalogue.items if i.kind == "class"}
     parts = [rows for _, _, rows in current]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    total = int(lengths.sum())
 
     def joined(name: str) -> list:
-        return [v for rows in parts for v in getattr(rows, name)]
+        return list(chain.from_iterable(getattr(rows, name) for rows in parts))
 
-    def repeated(values: list[str]) -> list[str]:
-        return [v for v, rows in zip(values, parts) for _ in range(len(rows))]
+    def repeated(values: list[str]) -> pd.Categorical:
+        # One value per return: factorised over the returns, then repeated per row (never hashed per row).
+        codes_of, categories = pd.factorize(pd.Index(values, dtype=object), sort=True)
+        return pd.Categorical.from_codes(np.repeat(codes_of, lengths), categories=categories.astype(str))
 
-    data: dict[str, object] = {
-        "unit_code": repeated([unit for unit, _, _ in current]),
-        "kind": joined("kind"), "name": joined("name"), "completion": joined("completion")}
+    def marks(code: str) -> np.ndarray:
+        return np.fromiter(chain.from_iterable(rows.items.get(code) or repeat(0, len(rows)) for rows in parts),
+                           dtype=np.int64, count=total)
+
+    data: dict[str, object] = {"unit_code": repeated([unit for unit, _, _ in current]),
+                               "kind": joined("kind"), "name": joined("name"), "completion": joined("completion")}
     for code in codes:
-        values = [v for rows in parts for v in rows.items.get(code, [0] * len(rows))]
-        data[code] = [str(v) for v in values] if code in class_codes else pd.array(values, dtype="int64")
+        data[code] = [str(v) for v in joined_items(parts, code)] if code in class_codes else marks(code)
     data.update({"note": joined("note"), "source_file": repeated([file for _, file, _ in current]),
-                 "source_sheet": joined("sheet"), "source_row": pd.array(joined("row"), dtype="int64")})
+                 "source_sheet": joined("sheet"), "source_row": np.fromiter(
+                     chain.from_iterable(rows.row for rows in parts), dtype=np.int64, count=total)})
     if campaign.catalogue.has_types:
         data["collective_type"] = joined("type")
     data.update({name: joined(name) for name in DESCRIPTIVE_COLUMNS})
-    frame = pd.DataFrame(data, columns=registration_columns(campaign))
-    text = [c for c in frame.columns if c not in codes and c != "source_row"] + sorted(class_codes)
-    frame[text] = frame[text].astype(str)  # also gives an empty frame text columns
-    # Columns of few distinct values as categoricals: at 10,000 returns (1.5 million rows) each saves its array of
-    # pointers (12 MB), and comparisons run on small integer codes.
-    few = [c for c in ("unit_code", "kind", "completion", "source_file", "source_sheet", "collective_type")
-           if c in frame] + sorted(class_codes)
-    frame[few] = frame[few].astype("category")
-    return frame
+    few = {c for c in ("kind", "completion", "source_sheet", "collective_type") if c in data} | class_codes
+    for name, values in data.items():
+        if isinstance(values, list):  # text: str dtype (checks every value is text), categorical when repeated
+            data[name] = pd.Categorical(pd.array(values, dtype="str")) if name in few else pd.array(values, dtype="str")
+    # Columns of few distinct values are categoricals: at 10,000 returns (1.5 million rows) each saves its array
+    # of pointers (12 MB), and comparisons run on small integer codes.
+    return pd.DataFrame(data, columns=registration_columns(campaign))
+
+
+def joined_items(parts: list["Rows"], code: str) -> list:
+    """One item's values over every return (0 where a return lacks the item)."""
+    return list(chain.from_iterable(rows.items.get(code) or repeat(0, len(rows)) for rows in parts))
