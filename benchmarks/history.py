@@ -76,7 +76,7 @@ def history_store(campaign, n: int) -> str:
 
 def this_year(campaign, n: int):
     """The registrations frame of the campaign year, built as consolidation builds it."""
-    from thidua_xlsx.frame import build_frame
+    from thidua_xlsx.frame import DESCRIPTIVE_COLUMNS, build_frame
     from thidua_xlsx.reader import Rows
 
     current = []
@@ -92,6 +92,8 @@ def this_year(campaign, n: int):
             rows.completion.append(person["completion"])
             rows.note.append(person["note"])
             rows.type.append("")
+            for column in DESCRIPTIVE_COLUMNS:  # what returns say of a person besides the registration: nothing here
+                getattr(rows, column).append("")
         marks = [dict(m.split("=") if "=" in m else (m, 1) for m in p["marks"].split()) for p in people]
         for item in campaign.catalogue.items:
             rows.items[item.code] = [m.get(item.code, "0" if item.kind == "class" else 0) for m in marks]
