@@ -141,6 +141,21 @@ def test_text_from_returns_never_becomes_a_formula(campaign, filled_return):
     assert [r["name"] for r in _csv(paths["registrations"])][1:] == ["'" + h for h in hostile]  # CSV: neutralised
 
 
+def test_registrations_csv_is_the_same_whatever_rows_are_written_at_a_time(campaign, filled_return, monkeypatch):
+    from thidua_xlsx import report
+
+    names = ["An", "=1+1", "Bình", "Chi", "-5", "Dũng"]  # chunks of two: one with no formula-like cell, two with
+    rows = [collective("HTXSNV", "LDTT"), *[person(name, "HTTNV", "LDTT") for name in names]]
+    path = filled_return(campaign, "VP", rows)
+    type_text(path, "B. Cá nhân", {f"B{11 + n}": name for n, name in enumerate(names)})
+    result = consolidated(campaign, path)
+    whole = campaign.report(result)["registrations"].read_bytes()
+    monkeypatch.setattr(report, "CHUNK", 2)
+    chunked = campaign.report(result, force=True)["registrations"]
+    assert chunked.read_bytes() == whole
+    assert [r["name"] for r in _csv(chunked)][1:] == ["An", "'=1+1", "Bình", "Chi", "'-5", "Dũng"]
+
+
 def test_long_sections_are_voted_unit_by_unit_with_flagged_people_listed(make_campaign, filled_return):
     campaign = make_campaign(edit=lambda t: t.replace("council_list_limit = 1000", "council_list_limit = 3"))
     vp = [collective("HTXSNV", "LDTT"), person("An", "HTXSNV", "LDTT"), person("Bình", "HTTNV", "LDTT"),

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from thidua_xlsx import council_layout as layout
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
@@ -31,6 +36,22 @@ AWARD_ORDER = ("HC_LD", "BK_TTG", "BK_BO", "BK_UBND_TINH", "BK_MTTQ_TINH", "GK_G
 UNKNOWN = "Không xác định"
 SIZE_CELL = "$C$4"  # council size, written once on "Tổng hợp": each section's members' count starts from it
 SHORT_METHOD = {"kin": "Phiếu kín", "gio_tay": "Giơ tay", "khong": "Ghi kết quả"}
+
+
+class _Sheet(Worksheet):
+    """A worksheet whose formulas are stored as written: xlsxwriter runs some thirty regular expressions over each
+    formula to prefix Excel 365's newer functions (two fifths of a council workbook's time at 1,000 units), and the
+    council's formulas use none of them (IF, SUM). The method overridden is xlsxwriter's own (private): should a
+    release rename it, formulas are only prepared the slow way again."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula.removeprefix("=")
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """A workbook whose sheets are _Sheet, by the worksheet_class hook of xlsxwriter's Workbook."""
+
+    worksheet_class = _Sheet
 
 
 class _Styles:
@@ -68,8 +89,9 @@ LINE_HEIGHT = 15.0  # points per line of 11-point Times New Roman, with room for
 _NARROW, _SMALL, _WIDE = set("ijltf.,;:'|!I "), set("rs-()[]/\"J"), set("mwMW%@")
 
 
+@lru_cache(maxsize=1 << 16)
 def _width(word: str) -> float:
-    """A word's printed width in column-width units."""
+    """A word's printed width in column-width units (remembered: the same words come back on most lines)."""
     out = 0.0
     for ch in unicodedata.normalize("NFD", word):
         if unicodedata.combining(ch):
@@ -79,8 +101,10 @@ def _width(word: str) -> float:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _lines(text: str, width: float) -> int:
-    """Lines a wrapped cell of this column width needs, words kept whole as LibreOffice and Excel wrap them."""
+    """Lines a wrapped cell of this column width needs, words kept whole as LibreOffice and Excel wrap them
+    (remembered: a unit's name and its list's wording come back in every section)."""
     room = max(width - 1.0, 3.0)
     space = _width(" ")
     total = 0
@@ -144,10 +168,10 @@ def _items_by_kind(campaign: "CampaignConfig") -> list[tuple[str, str, list[tupl
 
 def _counts(frame: pd.DataFrame, kind: str, codes: list[str]) -> dict[str, dict[str, int]]:
     """{unit_code: {code: ticks, "people": rows}} for one kind, in one groupby."""
-    part = frame[frame["kind"].eq(kind)]
-    ticks = pd.DataFrame({code: ticked(part, code) for code in codes}, index=part.index)
+    mine = frame["kind"].eq(kind).to_numpy()
+    ticks = pd.DataFrame({code: ticked(frame, code).to_numpy()[mine] for code in codes}, index=frame.index[mine])
     ticks["people"] = True
-    return ticks.groupby(part["unit_code"]).sum().astype(int).to_dict("index")
+    return ticks.groupby(frame["unit_code"].array[mine]).sum().astype(int).to_dict("index")
 
 
 def _summary_columns(campaign: "CampaignConfig") -> list[tuple[str, str, str, str]]:
@@ -264,6 +288,12 @@ def _chart(wb, ws, columns, first: int, total: int, n_units: int) -> None:
 
 def sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(code, section title, candidates) for each title, then each award from the highest; Huân chương by class."""
+    return [(code, title, frame.iloc[at]) for code, title, at in _section_rows(campaign, kind, frame)]
+
+
+def _section_rows(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
+    """sections() as the positions of each section's candidates in the frame: the council workbook takes only the
+    columns it shows, never a copy of the whole frame per section."""
     spec = campaign.catalogue.sheet(kind)
     if spec is None:
         return []
@@ -271,18 +301,20 @@ def sections(campaign: "CampaignConfig", kind: str, frame: pd.DataFrame) -> list
     rank = {code: n for n, code in enumerate((*TITLE_ORDER, *AWARD_ORDER))}
     ordered = sorted(items.values(), key=lambda i: (i.group != "title", rank.get(i.code, len(rank)),
                                                    list(items).index(i.code)))
-    rows = frame[frame["kind"].eq(kind)]
+    of_kind = frame["kind"].eq(kind).to_numpy()
     out = []
     for item in ordered:
-        chosen = rows[ticked(rows, item.code)]
+        chosen = of_kind & ticked(frame, item.code).to_numpy()
         if item.kind == "class":
             label = item.label.rstrip(".… ").removesuffix("hạng").strip()
             for cls in ("Nhất", "Nhì", "Ba"):
-                out.append((f"{item.code}={cls}", f"{label} hạng {cls}", chosen[chosen[item.code].eq(cls)]))
-            out.append((f"{item.code}=1", f"{label} (chưa ghi hạng)", chosen[chosen[item.code].eq("1")]))
+                out.append((f"{item.code}={cls}", f"{label} hạng {cls}",
+                            np.flatnonzero(chosen & frame[item.code].eq(cls).to_numpy())))
+            out.append((f"{item.code}=1", f"{label} (chưa ghi hạng)",
+                        np.flatnonzero(chosen & frame[item.code].eq("1").to_numpy())))
         else:
-            out.append((item.code, item.label, chosen))
-    return [s for s in out if not s[2].empty or not s[1].endswith("(chưa ghi hạng)")]
+            out.append((item.code, item.label, np.flatnonzero(chosen)))
+    return [s for s in out if len(s[2]) or not s[1].endswith("(chưa ghi hạng)")]
 
 
 WIDTHS = {"ca_nhan": (5, 26, 34, 28, 28, 30, 9, 8, 12), "tap_the": (5, 46, 0, 28, 30, 34, 9, 8, 12)}
@@ -307,37 +339,29 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
     names = {u.code: u.name for u in campaign.units}
     order = {u.code: n for n, u in enumerate(campaign.units)}
     limit = campaign.council_list_limit
-    for n, (code, title, part) in enumerate(sections(campaign, kind, frame), 1):
+    picked = _section_rows(campaign, kind, frame)
+    has_finding = _flagged_rows(frame, flagged) if any(len(at) > limit for *_, at in picked) else None
+    for n, (code, title, at) in enumerate(picked, 1):
         vote = _Vote(r, campaign.votes.get(code.partition("=")[0]) or default_rule(code.partition("=")[0]))
-        _section_head(ws, st, widths, r, f"{_roman(n)}. {title.upper()} ({len(part)})", vote.rule,
+        _section_head(ws, st, widths, r, f"{_roman(n)}. {title.upper()} ({len(at)})", vote.rule,
                       campaign.council_size)
         r += 1
-        sources = list(zip(part["source_file"].tolist(), part["source_sheet"].tolist(),
-                           part["source_row"].astype(int).tolist()))
         lists: list[tuple[str, int, str]] = []
-        if len(part) > limit:
-            own = [s in flagged for s in sources]
-            lists = _unit_lists(part[[not o for o in own]], order)
-            part, sources = part[own], [s for s, o in zip(sources, own) if o]
+        if len(at) > limit:
+            own = has_finding[at]
+            lists = _unit_lists(frame, at[~own], order)
+            at = at[own]
             note = (f"Mục có hơn {limit} {KINDS[kind].lower()}: Hội đồng xét danh sách của từng đơn vị "
-                    f"({len(lists)} dòng); {len(part)} trường hợp có phát hiện được liệt kê riêng. Danh sách từng "
+                    f"({len(lists)} dòng); {len(at)} trường hợp có phát hiện được liệt kê riêng. Danh sách từng "
                     "người: registrations.csv.")
             ws.merge_range(r, 0, r, last, note, st.label)
             r += 1
-        k = 0
         for k, (unit_code, count, levels) in enumerate(lists, 1):
             _line(ws, st, widths, r, k, (f"Danh sách {count} {KINDS[kind].lower()}", names.get(unit_code, UNKNOWN),
                                          levels, "Xét cả danh sách của đơn vị"), [], vote,
                   (code, f"{layout.UNIT_SOURCE}{unit_code}"))
             r += 1
-        columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
-        for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
-            unit = names.get(unit_code, UNKNOWN)
-            if kind == "tap_the" and name != unit:  # a collective inside a unit: its unit said once, with the name
-                name = f"{name} ({unit})" if name else unit
-            _line(ws, st, widths, r, k, (name, unit, COMPLETION_LEVELS.get(completion, ""), note),
-                  flagged.get(source, []), vote, (code, "\t".join(map(str, source))))
-            r += 1
+        r = _named_lines(ws, st, widths, r, len(lists), kind, frame.iloc[at], names, flagged, vote, code)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width, None, {"hidden": True} if not width else {})
     ws.set_column(layout.SECTION, layout.CODES, None, None, {"hidden": True})  # history record, filters
@@ -345,11 +369,35 @@ def _candidates(wb, st: _Styles, campaign: "CampaignConfig", frame: pd.DataFrame
     _page(ws, head, head, last)
 
 
-def _unit_lists(part: pd.DataFrame, order: dict[str, int]) -> list[tuple[str, int, str]]:
-    """(unit code, candidates, completion levels counted) per unit, in units.csv order (unknown last)."""
-    if part.empty:
+def _named_lines(ws, st: _Styles, widths: tuple[int, ...], r: int, k: int, kind: str, part: pd.DataFrame,
+                 names: dict[str, str], flagged: dict[tuple, list[str]], vote: "_Vote", code: str) -> int:
+    """A section's candidates listed by name, numbered on from k; returns the next free row."""
+    columns = [part[c].tolist() for c in ("name", "unit_code", "completion", "note")]
+    sources = zip(part["source_file"].tolist(), part["source_sheet"].tolist(), part["source_row"].astype(int).tolist())
+    for k, (name, unit_code, completion, note, source) in enumerate(zip(*columns, sources), k + 1):
+        unit = names.get(unit_code, UNKNOWN)
+        if kind == "tap_the" and name != unit:  # a collective inside a unit: its unit said once, with the name
+            name = f"{name} ({unit})" if name else unit
+        _line(ws, st, widths, r, k, (name, unit, COMPLETION_LEVELS.get(completion, ""), note),
+              flagged.get(source, []), vote, (code, "\t".join(map(str, source))))
+        r += 1
+    return r
+
+
+def _flagged_rows(frame: pd.DataFrame, flagged: dict[tuple, list[str]]) -> np.ndarray:
+    """Which rows of the frame have a finding of their own (by file, sheet and row), as one boolean array."""
+    if not flagged:
+        return np.zeros(len(frame), dtype=bool)
+    keys = pd.MultiIndex.from_arrays([frame["source_file"], frame["source_sheet"], frame["source_row"]])
+    return keys.isin(list(flagged))
+
+
+def _unit_lists(frame: pd.DataFrame, at: np.ndarray, order: dict[str, int]) -> list[tuple[str, int, str]]:
+    """(unit code, candidates, completion levels counted) per unit for the rows at these positions, in units.csv
+    order (unknown last)."""
+    if not len(at):
         return []
-    levels = part.groupby(["unit_code", "completion"]).size()
+    levels = frame[["unit_code", "completion"]].iloc[at].groupby(["unit_code", "completion"]).size()
     out: dict[str, list] = {}
     for (unit_code, completion), count in levels.items():
         entry = out.setdefault(unit_code, [0, []])
@@ -484,9 +532,28 @@ def _returns(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consol
 def write_council_workbook(campaign: "CampaignConfig", consolidation: "Consolidation", path: Path) -> Path:
     """Write the council workbook; every text that came from a return is written as text, never a formula."""
     tmp = path.with_name(f".{path.name}.tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 11},
-                                        "strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    with _collector_paused():
+        _write(campaign, consolidation, tmp)
+    tmp.replace(path)
+    return path
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: xlsxwriter keeps an object per cell, and as they pile up the
+    collector walks them again and again (a sixth of the workbook's time); they hold no cycles to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write(campaign: "CampaignConfig", consolidation: "Consolidation", tmp: Path) -> None:
+    wb = _Workbook(str(tmp), {"default_format_properties": {"font_name": FONT, "font_size": 11},
+                              "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
     wb.set_properties({"title": _heading(campaign),
                        "company": campaign.issuer, "created": datetime(campaign.year, 1, 1)})
     st = _Styles(wb)
@@ -501,5 +568,3 @@ def write_council_workbook(campaign: "CampaignConfig", consolidation: "Consolida
     _review(wb, st, campaign, consolidation)
     _returns(wb, st, campaign, consolidation)
     wb.close()
-    tmp.replace(path)
-    return path
