@@ -184,7 +184,7 @@ def report_phases(root: Path) -> dict[str, float]:
     from thidua_xlsx.findings import Report
     from thidua_xlsx.frame import build_frame
     from thidua_xlsx.identify import UnitIndex, original_name
-    from thidua_xlsx.report import _write_csvs
+    from thidua_xlsx.report import _write_csvs, _write_set
     from thidua_xlsx.returns import read_log
 
     campaign = Campaign.load(root)
@@ -218,8 +218,12 @@ def report_phases(root: Path) -> dict[str, float]:
     result = Consolidation(frame, report, infos)
     write_council_workbook(campaign, result, root / "reports" / "again.xlsx")
     lap("council workbook")
-    _write_csvs(result, {"registrations": root / "reports" / "again.csv", "findings": root / "reports" / "f.csv"})
+    staged = {"registrations": root / "reports" / "again.csv", "findings": root / "reports" / "f.csv",
+              "council": root / "reports" / "again.xlsx"}
+    _write_csvs(result, staged)
     lap("CSVs")
+    _write_set(campaign, result, staged)
+    lap("council workbook + CSVs side by side, as report writes them")
     return phases
 
 
