@@ -281,7 +281,8 @@ def status(campaign: Path) -> None:
 
     camp = Campaign.load(campaign)
     console = _console()
-    console.print(status_table(camp, camp.statuses(_consolidate(camp))))
+    # the table cuts its lines to the terminal itself, without measuring them again
+    console.print(status_table(camp, camp.statuses(_consolidate(camp))), crop=False)
     others = camp.messages_without_returns()
     if others:
         console.print(f"Thư không có tệp bảng tính đính kèm ({len(others)}):")
