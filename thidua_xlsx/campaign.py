@@ -60,16 +60,39 @@ class Campaign(CampaignConfig):
         return messages_without_returns(self)
 
     def consolidate(self, progress: Callable[[int, int], None] | None = None) -> "Consolidation":
-        """Read every logged return into one registrations DataFrame and the findings report."""
+        """Read every logged return into one registrations DataFrame and the findings report; the statuses it
+        gives are saved for `thidua status` (summary.py)."""
+        return self._consolidated(progress)[0]
+
+    def _consolidated(self, progress: Callable[[int, int], None] | None = None
+                      ) -> tuple["Consolidation", list["UnitStatus"]]:
+        from thidua_xlsx import summary
         from thidua_xlsx.consolidate import consolidate
-
-        return consolidate(self, progress=progress)
-
-    def statuses(self, consolidation: "Consolidation | None" = None) -> list["UnitStatus"]:
-        """Each unit's state: received at, on time, late or missing, versions, rows, findings."""
         from thidua_xlsx.status import unit_statuses
 
-        return unit_statuses(self, consolidation or self.consolidate())
+        key = summary.fingerprint(self)
+        result = consolidate(self, progress=progress)
+        statuses = unit_statuses(self, result)
+        if key is not None and summary.fingerprint(self) == key:  # nothing it read changed meanwhile
+            summary.save(self, key, statuses)
+        return result, statuses
+
+    def statuses(self, consolidation: "Consolidation | None" = None) -> list["UnitStatus"]:
+        """Each unit's state: received at, on time, late or missing, versions, rows, findings. Without a
+        consolidation: the saved statuses while nothing they come from has changed, else a new consolidation's."""
+        from thidua_xlsx.status import unit_statuses
+
+        if consolidation is not None:
+            return unit_statuses(self, consolidation)
+        saved = self.saved_statuses()
+        return saved if saved is not None else self._consolidated()[1]
+
+    def saved_statuses(self) -> list["UnitStatus"] | None:
+        """The statuses the last consolidation saved, if nothing they come from has changed since; else None."""
+        from thidua_xlsx import summary
+
+        key = summary.fingerprint(self)
+        return None if key is None else summary.load(self, key)
 
     def remind(self, late: bool = False, dry_run: bool = False, password: str | None = None,
                progress: Callable[[int], None] | None = None) -> "SendResult":

@@ -281,7 +281,9 @@ def status(campaign: Path) -> None:
 
     camp = Campaign.load(campaign)
     console = _console()
-    console.print(status_table(camp, camp.statuses(_consolidate(camp))))
+    statuses = camp.saved_statuses()
+    table = status_table(camp, camp.statuses(_consolidate(camp)) if statuses is None else statuses)
+    console.print(table, crop=False)  # the table cuts its lines to the terminal itself, without measuring them again
     others = camp.messages_without_returns()
     if others:
         console.print(f"Thư không có tệp bảng tính đính kèm ({len(others)}):")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 ON_TIME, LATE, MISSING = "Đúng hạn", "Muộn", "Chưa nộp"
 AWAITING = "Chờ bổ sung"  # asked to correct its return (`thidua return`), no newer return since
+UNKNOWN = "Không xác định"  # a current return that names no unit of units.csv
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,6 @@ def unit_statuses(campaign: "CampaignConfig", consolidation: "Consolidation") ->
             found = [f for f in by_unit.get("", []) if f.source_file == info.entry.file]
             rows = {k: info.parsed.rows_of(k) for k in ("tap_the", "ca_nhan", "gia_dinh")}
             counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
-            out.append(UnitStatus("", "Không xác định", info.entry.received_at, "Không xác định", 1, rows,
+            out.append(UnitStatus("", UNKNOWN, info.entry.received_at, UNKNOWN, 1, rows,
                                   counts["error"], counts["warning"], counts["info"], info.entry.file))
     return out
