@@ -16,8 +16,9 @@ from test_round_proposals import _proposal_round, _registration_round
 import thidua_xlsx.consolidate
 from thidua_xlsx import Campaign
 from thidua_xlsx.cli import cli
+from thidua_xlsx.config import history_url
 from thidua_xlsx.files import append_csv
-from thidua_xlsx.history_store import HistoryStore, history_url
+from thidua_xlsx.history_store import HistoryStore
 from thidua_xlsx.mail_log import MAIL_LOG, MAIL_LOG_FIELDS
 from thidua_xlsx.status import AWAITING, LATE, MISSING, ON_TIME, UNKNOWN, unit_statuses
 from thidua_xlsx.summary import FILE_NAME, _history_stamp
@@ -102,7 +103,7 @@ def deadline_edit(campaign, filled_return):
 
 def mail_log_entry(campaign, filled_return):
     append_csv(campaign.root / MAIL_LOG, MAIL_LOG_FIELDS,
-               ["return-2022-03-21", "KHTC", campaign.unit("KHTC").email, "<1@x>", "2022-03-21T09:00:00+07:00"])
+               [["return-2022-03-21", "KHTC", campaign.unit("KHTC").email, "<1@x>", "2022-03-21T09:00:00+07:00"]])
     return "KHTC", AWAITING
 
 

@@ -26,10 +26,16 @@ class UserError(click.ClickException):
         click.echo(f"Lỗi: {self.format_message()}", err=True)
 
 
+PIPED_WIDTH = 1000  # a file or a pipe has no width: tables are printed as wide as their cells, never cut
+
+
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False)
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPED_WIDTH
+    return console
 
 
 class _Group(click.Group):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -288,6 +289,17 @@ def _rules(table: dict) -> dict[str, float]:
             raise CampaignError(f"campaign.toml: khóa [rules].{key} phải là tỷ lệ từ 0 đến 1, đang là {value!r}.")
         rules[key] = float(value)
     return rules
+
+
+HISTORY_FILE = "lich-su.sqlite"  # the history store when neither the environment nor campaign.toml names one
+
+
+def history_url(campaign: "CampaignConfig") -> str:
+    """THIDUA_HISTORY_URL, else [history].url of campaign.toml, else lich-su.sqlite beside the campaign folder."""
+    url = os.environ.get("THIDUA_HISTORY_URL") or campaign.history_url
+    if url:
+        return url
+    return f"sqlite:///{(campaign.root.resolve().parent / HISTORY_FILE).as_posix()}"
 
 
 def load_units(path: Path) -> list[Unit]:

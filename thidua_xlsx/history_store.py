@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,13 +24,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from thidua_xlsx.config import history_url
 from thidua_xlsx.errors import ThiduaError
 from thidua_xlsx.text import clean, name_key
 
 if TYPE_CHECKING:
     from thidua_xlsx.config import CampaignConfig
 
-DEFAULT_FILE = "lich-su.sqlite"
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 results = Table(
@@ -86,14 +85,6 @@ def _honours(frame: pd.DataFrame, codes: list[str]) -> list[str]:
             if value not in ("0", ""):
                 held.append(code if value == "1" else f"{code}={value}")
     return [" ".join(held) for held in granted]
-
-
-def history_url(campaign: "CampaignConfig") -> str:
-    """THIDUA_HISTORY_URL, else [history].url of campaign.toml, else lich-su.sqlite beside the campaign folder."""
-    url = os.environ.get("THIDUA_HISTORY_URL") or campaign.history_url
-    if url:
-        return url
-    return f"sqlite:///{(campaign.root.resolve().parent / DEFAULT_FILE).as_posix()}"
 
 
 class HistoryStore:

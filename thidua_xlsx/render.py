@@ -45,8 +45,9 @@ def findings_table(campaign: "CampaignConfig", report: Report) -> Table:
         if unit != previous and previous is not None:
             table.add_section()
         where = ":".join(str(x) for x in (f.source_file, f.source_sheet, f.source_row) if x not in ("", None))
-        table.add_row(unit if unit != previous else "", f"[{STYLE[f.severity]}]{SEVERITY_VI[f.severity]}[/]",
-                      f.code, f.name, where, f.message)
+        # What a return says is shown as it is (Text): never read as markup or emoji codes.
+        table.add_row(Text(unit if unit != previous else ""), f"[{STYLE[f.severity]}]{SEVERITY_VI[f.severity]}[/]",
+                      f.code, Text(f.name), Text(where), Text(f.message))
         previous = unit
     if not findings:
         table.add_row("", "", "", "", "", "Không có phát hiện nào.")
@@ -70,7 +71,7 @@ def status_table(campaign: "CampaignConfig", statuses: list[UnitStatus]) -> "Sta
 
 
 def _rich_status_table(title: str, rows: list[list[str]]) -> Table:
-    """The status table as a rich Table (the state as markup in its colour)."""
+    """The status table as a rich Table (the state as markup in its colour, every other cell as plain text)."""
     table = Table(title=title)
     table.add_column("Mã", no_wrap=True)
     table.add_column("Đơn vị", min_width=20)
@@ -80,7 +81,7 @@ def _rich_status_table(title: str, rows: list[list[str]]) -> Table:
         table.add_column(column, justify="right")
     for cells in rows:
         state = cells[STATE]
-        table.add_row(*cells[:STATE], _state_markup(state), *cells[STATE + 1:])
+        table.add_row(*map(Text, cells[:STATE]), _state_markup(state), *map(Text, cells[STATE + 1:]))
     return table
 
 
@@ -264,8 +265,8 @@ def _cells(console: "Console", options: "ConsoleOptions", probe: Table, widths: 
         elif lines is not None:
             out.append([[Segment(line)] for line in lines])
         else:
-            markup = _state_markup(text) if n == STATE else text
-            out.append(console.render_lines(Padding(markup, (0, 1)), options.update(
+            shown = _state_markup(text) if n == STATE else Text(text)
+            out.append(console.render_lines(Padding(shown, (0, 1)), options.update(
                 width=width, justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow,
                 height=None, highlight=column.highlight)))
     height = max(1, *map(len, out))

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thidua_xlsx.config import history_url
 from thidua_xlsx.mail_log import MAIL_LOG
 from thidua_xlsx.returns import LOG_NAME
 from thidua_xlsx.status import AWAITING, LATE, MISSING, ON_TIME, UNKNOWN, UnitStatus
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # the layout of status.json this version writes
 FILE_NAME = "status.json"
-HISTORY_FILE = "lich-su.sqlite"  # history_store.DEFAULT_FILE: that module imports SQLAlchemy and pandas
 STATES = {ON_TIME, LATE, MISSING, AWAITING, UNKNOWN}
 ROW_KINDS = {"tap_the", "ca_nhan", "gia_dinh"}
 COUNTS = ("versions", "errors", "warnings", "infos")
@@ -87,11 +87,8 @@ def _files(folder: Path) -> list[str]:
 
 
 def _history_stamp(campaign: "CampaignConfig") -> tuple | None:
-    """The history store's SQLite file as it stands (the history rules read it); None for a server URL.
-    The URL is chosen as history_store.history_url chooses it."""
-    url = os.environ.get("THIDUA_HISTORY_URL") or campaign.history_url
-    if not url:
-        url = f"sqlite:///{(campaign.root.resolve().parent / HISTORY_FILE).as_posix()}"
+    """The history store's SQLite file as it stands (the history rules read it); None for a server URL."""
+    url = history_url(campaign)
     if not url.startswith("sqlite:///"):
         return None
     path = url[len("sqlite:///"):]

@@ -66,7 +66,7 @@ class Site:
         return campaign
 
     def _fingerprint(self, campaign: Campaign) -> tuple:
-        from thidua_xlsx.history_store import history_url
+        from thidua_xlsx.config import history_url
         from thidua_xlsx.returns import LOG_NAME
 
         files = [campaign.root / "campaign.toml", campaign.root / "units.csv", campaign.returns_dir / LOG_NAME]
