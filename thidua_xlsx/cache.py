@@ -14,6 +14,8 @@ import sqlite3
 from contextlib import closing
 from dataclasses import fields
 from functools import lru_cache
+from itertools import chain, compress, count, groupby, repeat
+from operator import ne
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,9 +43,14 @@ def reader_fingerprint() -> str:
 
 
 def encode(parsed: ParsedReturn) -> bytes:
-    """A parsed return as JSON (UTF-8): the form the parse cache keeps and a worker sends its answer in."""
+    """A parsed return as JSON (UTF-8): the form the parse cache keeps and a worker sends its answer in. Its
+    columns are packed (_pack) but names and Excel rows: most are blank, or one value down a table, and JSON
+    spends per value."""
     data = {f.name: getattr(parsed, f.name) for f in fields(ParsedReturn)}
-    data["rows"] = {f.name: getattr(parsed.rows, f.name) for f in fields(Rows)}
+    rows = parsed.rows
+    data["rows"] = {f.name: _pack(getattr(rows, f.name), "") for f in fields(Rows) if f.name not in _APART}
+    data["rows"].update(name=rows.name, row=rows.row,
+                        items={code: _pack(marks, 0) for code, marks in rows.items.items()})
     data["findings"] = [{f.name: getattr(x, f.name) for f in fields(Finding)} for x in parsed.findings]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -52,13 +59,76 @@ def decode(data: bytes | str) -> ParsedReturn:
     """A parsed return from encode()'s JSON; ValueError when it is not what encode() writes."""
     try:
         raw = json.loads(data)
-        rows = Rows(**raw.pop("rows"))
+        packed = raw.pop("rows")
+        n = len(packed["name"])
+        budget = [_UNFOLD * len(data) + (1 << 20)]  # values the packed columns may unfold to, all together
+        columns = {name: column if name in _APART else _unpack(column, n, "", budget)
+                   for name, column in packed.items()}
+        columns["items"] = {code: _unpack(marks, n, 0, budget) for code, marks in packed["items"].items()}
+        rows = Rows(**columns)
         findings = [Finding(**f) for f in raw.pop("findings")]
         parsed = ParsedReturn(rows=rows, findings=findings, **raw)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         raise ValueError(f"not a parsed return: {exc}") from None
     _check(parsed)
     return parsed
+
+
+_APART = ("name", "row", "items")  # names and Excel rows are kept as lists (seldom repeated); items are per code
+_UNFOLD = 64  # a packed entry unfolds to at most this many values per byte of JSON (far more than a return needs)
+
+
+def _pack(column: list, blank: object) -> list | dict:
+    """A column as JSON holds it: {"runs": [value, count, ...]} for one value down it, {"else": value, "at": [row,
+    ...], "is": [value, ...]} when one value (blank, the first or the last) fills all rows but a few, {"runs": ...}
+    again for a few runs, else the list itself. Columns hold text (blank "") or marks (blank 0, else 1 or a class):
+    values that are equal are the same."""
+    n = len(column)
+    if not n or column.count(column[0]) == n:
+        return {"runs": [column[0], n] if n else []}
+    for usual in (blank, column[0], column[-1]):
+        if column.count(usual) >= n - n // 4:
+            at = list(compress(count(), map(ne, column, repeat(usual))))
+            return {"else": usual, "at": at, "is": list(map(column.__getitem__, at))}
+    runs: list = []
+    for value, group in groupby(column):
+        if len(runs) > n // 4:
+            return column
+        runs += (value, len(list(group)))
+    return {"runs": runs}
+
+
+def _unpack(column: object, n: int, blank: object, budget: list[int]) -> list:
+    """A column from _pack's form (or a plain list), n values long; ValueError when it is not what _pack wrote
+    or would unfold to more values than the budget left."""
+    if column.__class__ is list:
+        return column
+    budget[0] -= n
+    if budget[0] < 0:
+        raise ValueError("packed columns unfold to more than the entry could hold")
+    runs = column.get("runs") if column.__class__ is dict and len(column) == 1 else None
+    if runs.__class__ is list and len(runs) == 2 and runs[1] == n and runs[1].__class__ is int:
+        return [runs[0]] * n  # one value down the column, the usual blank one
+    if runs is not None:
+        counts = runs[1::2] if runs.__class__ is list and len(runs) % 2 == 0 else None
+        if not _indexes(counts, n + 1) or sum(counts) != n:
+            raise ValueError("runs that do not add up to the column")
+        return list(chain.from_iterable(map(repeat, runs[::2], counts)))
+    if column.__class__ is not dict or len(column) != 3:
+        raise ValueError("a column is neither a list nor packed")
+    at, values = column["at"], column["is"]
+    if not _indexes(at, n) or values.__class__ is not list or len(at) != len(values):
+        raise ValueError("values outside the column")
+    unpacked = [column["else"]] * n
+    for j, value in zip(at, values):
+        unpacked[j] = value
+    return unpacked
+
+
+def _indexes(numbers: object, n: int) -> bool:
+    """Whether numbers is a list of integers from 0 to n - 1."""
+    return numbers.__class__ is list and (not numbers or (set(map(type, numbers)) == {int} and min(numbers) >= 0
+                                                          and max(numbers) < n))
 
 
 def _check(parsed: ParsedReturn) -> None:
