@@ -72,7 +72,9 @@ def fold_many(texts: list[str]) -> list[str]:
     fast = _fold_fast(joined)
     if fast is None:
         return [fold(t) for t in texts]
-    return [" ".join(key.split()) for key in fast.split("\n")]
+    if "  " in fast or " \n" in fast or "\n " in fast or fast[:1] == " " or fast[-1:] == " ":
+        return [" ".join(key.split()) for key in fast.split("\n")]
+    return fast.split("\n")  # no space to collapse nor to trim (names of plain words, the usual case)
 
 
 @lru_cache(maxsize=65536)

@@ -3,8 +3,6 @@ as text, descriptive columns; then the findings of the table and its Tổng cộ
 
 from __future__ import annotations
 
-from itertools import repeat
-
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from thidua_xlsx.findings import Finding, finding
@@ -17,7 +15,6 @@ from thidua_xlsx.reading.plan import Column, Plan
 from thidua_xlsx.sources import Grid
 from thidua_xlsx.text import fold_many
 
-_UNSEEN = object()
 LAST = 1 << 20  # findings of a whole row come after those of its cells
 
 
@@ -30,8 +27,11 @@ class TableReader:
         seg = grid.rows[plan.data:spot.end]
         wide = max([max((*(col.c for col in plan.columns), *plan.unknown), default=0) + 1, *map(len, seg)])
         self.seg = seg
-        self.by_column = list(zip(*(row + [None] * (wide - len(row)) if len(row) < wide else row
-                                    for row in seg))) or [()] * wide  # the body transposed once
+        if set(map(len, seg)) == {wide}:  # a rectangle (as calamine lays a sheet out): no row to pad
+            self.by_column = list(zip(*seg))  # the body transposed once
+        else:
+            self.by_column = list(zip(*(row + [None] * (wide - len(row)) if len(row) < wide else row
+                                        for row in seg))) or [()] * wide
         self.found: list[tuple[int, int, Finding]] = []
 
     def read(self) -> None:
@@ -41,15 +41,21 @@ class TableReader:
         if layout.merged:
             self._merge(layout.merged)
         self.layout = layout
-        self.names = [labels[i] for i in layout.data]
-        self.rows_at = [self.start + i + 1 for i in layout.data]
+        data = layout.data
+        if data and data[-1] - data[0] + 1 == len(data):  # a run of rows, the usual case: a slice
+            self.names = labels[data[0]:data[-1] + 1]
+            self.rows_at = list(range(self.start + data[0] + 1, self.start + data[-1] + 2))
+        else:
+            self.names = [labels[i] for i in data]
+            self.rows_at = [self.start + i + 1 for i in data]
         described = describe(self)  # before the marks: it takes honorifics out of the names findings show
         counted, values = self._marks()
         values.update(described)
         for j in layout.late:
             self.found.append((j, LAST + 2, finding("DONG_SAU_CHU_KY", **self.where(j))))
-        for j in (j for j, name in enumerate(self.names) if not name):
-            self.found.append((j, LAST + 1, finding("THIEU_TEN", **self.where(j))))
+        if "" in self.names:
+            for j in (j for j, name in enumerate(self.names) if not name):
+                self.found.append((j, LAST + 1, finding("THIEU_TEN", **self.where(j))))
         self.ctx.parsed.findings.extend(f for _, _, f in sorted(self.found, key=lambda x: x[:2]))
         self.ctx.append(self.grid.name, self.rows_at, self.names, layout.kinds, values)
         self._unknown()
@@ -120,16 +126,16 @@ class TableReader:
         """A tick or class column: 1/0 or a class per row; an unclear cell is a finding and counts as blank."""
         base, _, fixed = col.code.partition("=")  # "HC_LD=Ba": a column per class, ticked
         is_class = col.role == "item" and not fixed and self.ctx.indexes[""].item_kinds.get(base) == "class"
-        known = (self.ctx.class_marks if is_class else self.ctx.ticks).get
-        marks = list(map(known, values, repeat(_UNSEEN)))
-        if _UNSEEN in marks:
-            marks = [self.ctx.mark(v, is_class) for v in values]
-        if None in marks:
+        table = {value: self.ctx.mark(value, is_class) for value in set(values)}  # a column has few values
+        if fixed:
+            table = {value: fixed if m == 1 else m for value, m in table.items()}
+        marks = list(map(table.__getitem__, values))
+        if None in table.values():
             for j in (j for j, m in enumerate(marks) if m is None):
                 text = self.ctx.texts.text(values[j])
                 self.unclear(j, col, text, self.ctx.teach_mark(text))
                 marks[j] = 0
-        return [fixed if m == 1 else m for m in marks] if fixed else marks
+        return marks
 
     def _completion(self, col: Column, values: list) -> tuple[list[str], int]:
         """A completion column (text, short form or score): level codes, and how many cells said one."""
@@ -143,13 +149,13 @@ class TableReader:
     def _levels(self, levels: list[tuple[str, list]], completion: list[str]) -> None:
         """Completion as two tick columns: one tick gives the level, two are a finding."""
         codes = [code for code, _ in levels]
-        for j, row_marks in enumerate(zip(*(marks for _, marks in levels))):
-            ticked = len(row_marks) - row_marks.count(0)
-            if ticked == 1 and not completion[j]:
-                completion[j] = codes[row_marks.index(1)]
-            elif ticked > 1:
-                both = ", ".join(code for code, m in zip(codes, row_marks) if m != 0)
-                self.found.append((j, LAST, finding("HOAN_THANH_KEP", levels=both, **self.where(j))))
+        ticks = list(zip(*(marks for _, marks in levels)))
+        one = {tuple(int(k == n) for k in range(len(codes))): code for n, code in enumerate(codes)}  # one tick
+        completion[:] = [done or one.get(row_marks, "") for done, row_marks in zip(completion, ticks)]
+        blank = (0,) * len(codes)
+        for j in (j for j, row_marks in enumerate(ticks) if row_marks not in one and row_marks != blank):
+            both = ", ".join(code for code, m in zip(codes, ticks[j]) if m != 0)
+            self.found.append((j, LAST, finding("HOAN_THANH_KEP", levels=both, **self.where(j))))
 
     def _items_text(self, col: Column, values: list) -> dict[str, list]:
         """Titles and awards written as text: each part mapped through the vocabulary; a part that maps to

@@ -50,7 +50,7 @@ class Texts:
         cell by cell otherwise."""
         strings = [v for v in values if isinstance(v, str) and v]
         if not strings:
-            return [self.text(v) for v in values]
+            return ["" if v is None or v == "" else self.text(v) for v in values]
         joined = " \x00 ".join(strings)  # spaces around: no word (legacy check) spans two cells
         if joined.count("\x00") != len(strings) - 1:
             return [self.text(v) for v in values]
@@ -64,7 +64,8 @@ class Texts:
         if len(parts) == len(values):  # every cell is text (a column of names, say)
             return parts
         cleaned = iter(parts)
-        return [next(cleaned) if isinstance(v, str) and v else self.text(v) for v in values]
+        return [next(cleaned) if isinstance(v, str) and v else "" if v is None or v == "" else self.text(v)
+                for v in values]
 
 
 def _plain(joined: str) -> bool:

@@ -11,6 +11,7 @@ from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
 from thidua_xlsx.headings import HeadingIndex, folded
 from thidua_xlsx.reading import decode
 from thidua_xlsx.reading.cells import Texts
+from thidua_xlsx.reading.memo import Memo
 from thidua_xlsx.reading.model import ParsedReturn, Rows
 from thidua_xlsx.vocabulary import DESCRIPTIVE, DESCRIPTIVE_HEADINGS, DESCRIPTIVE_LABELS, ITEM_ALIASES
 
@@ -21,6 +22,12 @@ def indexes(catalogue: Catalogue) -> dict[str, HeadingIndex]:
     return {kind: HeadingIndex(catalogue, kind) for kind in ("", *KINDS)}
 
 
+@lru_cache(maxsize=8)
+def mark_memos(catalogue: Catalogue) -> tuple[Memo, Memo]:
+    """The values of tick cells and of class cells met so far, per catalogue (its taught marks decide some)."""
+    return Memo(4096), Memo(4096)
+
+
 class Context:
     """The state of reading one file, shared by its tables."""
 
@@ -29,8 +36,7 @@ class Context:
         self.parsed, self.catalogue = parsed, catalogue
         self.indexes = indexes(catalogue)
         self.texts = Texts()
-        self.ticks: dict[object, int | None] = {}
-        self.class_marks: dict[object, str | int | None] = {}
+        self.ticks, self.class_marks = mark_memos(catalogue)
         self._levels: dict[object, str | None] = {}
         self._items: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self.taught = dict(catalogue.marks)
@@ -38,15 +44,15 @@ class Context:
         self.tables = 0
 
     def mark(self, value: object, is_class: bool) -> object:
-        """A tick or class cell's value (taught marks first), memoised per distinct cell value."""
-        cache = self.class_marks if is_class else self.ticks
-        if value not in cache:
-            taught = self.taught.get(folded(value)) if isinstance(value, str) else None
-            if taught in (("tick",), ("blank",)):
-                cache[value] = ("1" if is_class else 1) if taught == ("tick",) else 0
-            else:
-                cache[value] = decode.class_value(value) if is_class else decode.tick(value)
-        return cache[value]
+        """A tick or class cell's value (taught marks first), memoised per distinct cell value (per catalogue and
+        process: it depends on nothing else, and "x" and "" are most of every return's cells)."""
+        memo = self.class_marks if is_class else self.ticks
+        if value in memo:
+            return memo[value]
+        taught = self.taught.get(folded(value)) if isinstance(value, str) else None
+        if taught in (("tick",), ("blank",)):
+            return memo.keep(value, ("1" if is_class else 1) if taught == ("tick",) else 0)
+        return memo.keep(value, decode.class_value(value) if is_class else decode.tick(value))
 
     def level(self, value: object) -> str | None:
         """A completion cell's level code ("" when blank, None when unclear), memoised per distinct value."""

@@ -31,7 +31,6 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str]
             table_kind: str) -> Layout:
     """Sort the rows of a table body; a mark is any value in a column that registers something."""
     marks = [by_column[col.c] for col in plan.columns if col.role in MARK_ROLES]
-    marked = [not _BLANK.issuperset(cells) for cells in zip(*marks)] if marks else [False] * len(seg)
     tt_col = next((col.c for col in plan.of("tt")), None)
     tts = by_column[tt_col] if tt_col is not None else [None] * len(seg)
     kind_col = next((col.c for col in plan.of("kind")), None)
@@ -41,31 +40,43 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str]
     kind, after_total, footer = table_kind, False, False
     for i, key in enumerate(keys):
         label, tt = labels[i], tts[i]
+        if (tt.__class__ in _NUMBERS and label and label[0] not in _NUMBERING_STARTS and kind_col is None
+                and not is_total_key(key)):
+            if footer:  # the usual row, as the steps below would take it: numbered, named, no Tổng cộng
+                layout.late.append(len(layout.data))
+            layout.data.append(i)
+            layout.kinds.append(kind or _guess_kind(label))
+            continue
         if is_total_key(key) or (isinstance(tt, str) and tt and is_total_key(folded(tt))):
             layout.totals.append(i)
             after_total = True
             continue
-        if (not label or label[0] in "(0123456789") and is_numbering(seg[i]):
+        if (not label or label[0] in _NUMBERING_STARTS) and is_numbering(seg[i]):
             continue  # the numbered-columns row, wherever it is
         numbered = isinstance(tt, (int, float)) and not isinstance(tt, bool)
-        section = None if marked[i] or numbered else _section(seg[i], label)
+        marked = not _BLANK.issuperset([cells[i] for cells in marks])
+        section = None if marked or numbered else _section(seg[i], label)
         if section:
             kind = section
             continue
-        if not numbered and ((not marked[i] and _footer_label(label, key)) or _footer_cells(seg[i], names)):
+        if not numbered and ((not marked and _footer_label(label, key)) or _footer_cells(seg[i], names)):
             footer, layout.stop = True, min(layout.stop, i)
             continue
         if footer and not ((label and numbered) or any(decode.tick(cells[i]) == 1 for cells in ticks)):
             continue  # the signature block: signers' names, titles; a registrant typed below it is read
-        if marked[i] and not label and tt in _BLANK and _continues(layout, i, marks):
+        if marked and not label and tt in _BLANK and _continues(layout, i, marks):
             layout.merged[i] = layout.data[-1]
-        elif marked[i] or (label and (numbered or not after_total)) or footer:
+        elif marked or (label and (numbered or not after_total)) or footer:
             if footer:
                 layout.late.append(len(layout.data))
             layout.data.append(i)
             row_kind = kind_of(str(by_column[kind_col][i] or "")) if kind_col is not None else None
             layout.kinds.append(row_kind or kind or _guess_kind(label))
     return layout
+
+
+_NUMBERS = (int, float)  # a number, exactly (bool is not one)
+_NUMBERING_STARTS = "(0123456789"
 
 
 _SECTION_WORDS = ("thể", "nhân", "đình", "the", "nhan", "dinh")  # of every section title, accented or not
