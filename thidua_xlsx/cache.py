@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import chain, compress, count, groupby, repeat
 from operator import ne
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from thidua_xlsx.findings import CATALOGUE, Finding
 from thidua_xlsx.reader import ParsedReturn, Rows
@@ -60,14 +60,16 @@ def decode(data: bytes | str) -> ParsedReturn:
     try:
         raw = json.loads(data)
         packed = raw.pop("rows")
+        if packed.keys() != _ROW_FIELDS.keys() or not isinstance(packed["name"], list):
+            raise ValueError("not the columns of a return")
         n = len(packed["name"])
         budget = [_UNFOLD * len(data) + (1 << 20)]  # values the packed columns may unfold to, all together
-        columns = {name: column if name in _APART else _unpack(column, n, "", budget)
-                   for name, column in packed.items()}
-        columns["items"] = {code: _unpack(marks, n, 0, budget) for code, marks in packed["items"].items()}
-        rows = Rows(**columns)
+        columns = {name: _unpack(packed[name], n, "", budget) for name in _TEXT_COLUMNS}
+        items = packed["items"]
+        columns["items"] = {code: _unpack(marks, n, 0, budget) for code, marks in items.items()}
         findings = [Finding(**f) for f in raw.pop("findings")]
-        parsed = ParsedReturn(rows=rows, findings=findings, **raw)
+        parsed = ParsedReturn(rows=Rows(name=packed["name"], row=_unpack(packed["row"], n, 0, budget), **columns),
+                              findings=findings, **raw)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         raise ValueError(f"not a parsed return: {exc}") from None
     _check(parsed)
@@ -75,6 +77,8 @@ def decode(data: bytes | str) -> ParsedReturn:
 
 
 _APART = ("name", "row", "items")  # names and Excel rows are kept as lists (seldom repeated); items are per code
+_ROW_FIELDS = {f.name: f for f in fields(Rows)}
+_TEXT_COLUMNS = tuple(name for name in _ROW_FIELDS if name not in _APART)
 _UNFOLD = 64  # a packed entry unfolds to at most this many values per byte of JSON (far more than a return needs)
 
 
@@ -102,6 +106,8 @@ def _unpack(column: object, n: int, blank: object, budget: list[int]) -> list:
     """A column from _pack's form (or a plain list), n values long; ValueError when it is not what _pack wrote
     or would unfold to more values than the budget left."""
     if column.__class__ is list:
+        if len(column) != n:
+            raise ValueError("a column of another length")
         return column
     budget[0] -= n
     if budget[0] < 0:
@@ -132,19 +138,19 @@ def _indexes(numbers: object, n: int) -> bool:
 
 
 def _check(parsed: ParsedReturn) -> None:
-    """Raise ValueError unless every field has the type the reader gives it."""
-    rows = parsed.rows
-    columns = [getattr(rows, f.name) for f in fields(Rows) if f.name != "items"]
+    """Raise ValueError unless every field has the type the reader gives it (the columns were checked as they
+    were unpacked: lists, one value per name)."""
     ok = (isinstance(parsed.file, str) and isinstance(parsed.sha256, str) and isinstance(parsed.readable, bool)
-          and isinstance(parsed.meta, dict) and all(isinstance(v, str) for v in parsed.meta.values())
-          and isinstance(parsed.unit_lines, list) and all(isinstance(v, str) for v in parsed.unit_lines)
-          and isinstance(rows.items, dict) and all(isinstance(c, list) for c in columns)
-          and all(isinstance(c, list) and len(c) == len(rows.name) for c in rows.items.values())
-          and all(len(c) == len(rows.name) for c in columns)
+          and isinstance(parsed.meta, dict) and _all_text(parsed.meta.values())
+          and isinstance(parsed.unit_lines, list) and _all_text(parsed.unit_lines)
           and all(f.code in CATALOGUE and isinstance(f.message, str) and isinstance(f.fields, dict)
                   for f in parsed.findings))
     if not ok:
         raise ValueError("not a parsed return: a field has the wrong type")
+
+
+def _all_text(values: Iterable[object]) -> bool:
+    return set(map(type, values)) <= {str}
 
 
 class ParseCache:
