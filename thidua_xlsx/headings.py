@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
+from string import ascii_letters
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, Catalogue
 from thidua_xlsx.text import fold
@@ -198,3 +199,14 @@ def is_signature_key(key: str) -> bool:
 def is_total_key(key: str) -> bool:
     """A folded label of the "Tổng cộng" row (or "Cộng", "Tổng số")."""
     return key in TOTAL_KEYS or key.startswith("tong cong")
+
+
+# ASCII letters no key of is_total_key begins with: a label begun by one folds to a key begun by it, lower case.
+_NOT_TOTAL_INITIALS = frozenset(ascii_letters) - {c for key in (*TOTAL_KEYS, "tong cong")
+                                                   for c in (key[0], key[0].upper())}
+
+
+def may_be_total(label: str) -> bool:
+    """Whether a clean, non-empty label may fold to a Tổng cộng key (False is sure; True asks for fold): the cheap
+    test that spares folding the names of a table."""
+    return label[0] not in _NOT_TOTAL_INITIALS

@@ -13,7 +13,6 @@ from thidua_xlsx.reading.layout import lay_out
 from thidua_xlsx.reading.locate import Spot
 from thidua_xlsx.reading.plan import Column, Plan
 from thidua_xlsx.sources import Grid
-from thidua_xlsx.text import fold_many
 
 LAST = 1 << 20  # findings of a whole row come after those of its cells
 
@@ -37,7 +36,7 @@ class TableReader:
     def read(self) -> None:
         """Sort the rows, decode each column over the data rows, append them, then say what was met."""
         labels = self._names()
-        layout = lay_out(self.seg, self.by_column, labels, fold_many(labels), self.plan, self.spot.kind)
+        layout = lay_out(self.seg, self.by_column, labels, self.plan, self.spot.kind)
         if layout.merged:
             self._merge(layout.merged)
         self.layout = layout
