@@ -3,6 +3,9 @@ as text, descriptive columns; then the findings of the table and its Tổng cộ
 
 from __future__ import annotations
 
+from itertools import repeat
+from typing import Sequence
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from thidua_xlsx.findings import Finding, finding
@@ -66,11 +69,11 @@ class TableReader:
         return {"kind": self.layout.kinds[j], "name": self.names[j], "source_file": self.ctx.parsed.file,
                 "source_sheet": self.grid.name, "source_row": self.rows_at[j]}
 
-    def column(self, c: int) -> list:
+    def column(self, c: int) -> Sequence:
         """The cells of column c on the data rows."""
         cells, data = self.by_column[c], self.layout.data
         if data and data[-1] - data[0] + 1 == len(data):  # a run of rows, the usual case: a slice
-            return list(cells[data[0]:data[-1] + 1])
+            return cells[data[0]:data[-1] + 1]
         return [cells[i] for i in data]
 
     def unclear(self, j: int, col: Column, value: object, hint: str) -> None:
@@ -97,22 +100,29 @@ class TableReader:
                     cells[parent] = cells[i]
 
     def _marks(self) -> tuple[dict[int, int], dict[str, list]]:
-        """Item, level and completion columns decoded; the count of marks per column (for Tổng cộng)."""
+        """Item, level and completion columns decoded; the count of marks per column, when a Tổng cộng row will
+        be checked against it."""
         n = len(self.layout.data)
         counted: dict[int, int] = {}
         items: dict[str, list] = {}
         levels: list[tuple[str, list]] = []
         completion = [""] * n
-        for col in self.plan.of("item", "level", "completion", "items"):
-            values = self.column(col.c)
+        columns = self.plan.of("item", "level", "completion", "items")
+        cells = {col.c: self.column(col.c) for col in columns}
+        tables = _Tables(self.ctx, [cells[col.c] for col in columns if col.role in ("item", "level")])
+        for col in columns:
+            values = cells[col.c]
             if col.role == "completion":
-                completion, counted[col.c] = self._completion(col, values)
+                completion = self._completion(col, values)
+                if self.layout.totals:
+                    counted[col.c] = n - completion.count("")
             elif col.role == "items":
                 for code, marks in self._items_text(col, values).items():
                     _merge_item(items, code, marks)
             else:
-                marks = self._ticks(col, values)
-                counted[col.c] = n - marks.count(0)
+                marks = self._ticks(col, values, tables)
+                if self.layout.totals:
+                    counted[col.c] = n - marks.count(0)
                 if col.role == "level":
                     levels.append((col.code, marks))
                 else:
@@ -121,11 +131,11 @@ class TableReader:
             self._levels(levels, completion)
         return counted, {"completion": completion, "items": items}
 
-    def _ticks(self, col: Column, values: list) -> list:
+    def _ticks(self, col: Column, values: Sequence, tables: _Tables) -> list:
         """A tick or class column: 1/0 or a class per row; an unclear cell is a finding and counts as blank."""
         base, _, fixed = col.code.partition("=")  # "HC_LD=Ba": a column per class, ticked
         is_class = col.role == "item" and not fixed and self.ctx.indexes[""].item_kinds.get(base) == "class"
-        table = {value: self.ctx.mark(value, is_class) for value in set(values)}  # a column has few values
+        table = tables.of(is_class)
         if fixed:
             table = {value: fixed if m == 1 else m for value, m in table.items()}
         marks = list(map(table.__getitem__, values))
@@ -136,22 +146,30 @@ class TableReader:
                 marks[j] = 0
         return marks
 
-    def _completion(self, col: Column, values: list) -> tuple[list[str], int]:
-        """A completion column (text, short form or score): level codes, and how many cells said one."""
-        levels = [self.ctx.level(v) for v in values]
-        for j in (j for j, code in enumerate(levels) if code is None):
-            text = self.ctx.texts.text(values[j])
-            self.unclear(j, col, text, self.ctx.teach_mark(text))
-            levels[j] = ""
-        return levels, sum(1 for code in levels if code)
+    def _completion(self, col: Column, values: Sequence) -> list[str]:
+        """A completion column (text, short form or score): level codes ("" where a cell says none)."""
+        table = {value: self.ctx.level(value) for value in dict.fromkeys(values)}  # first seen first, as read
+        levels = list(map(table.__getitem__, values))
+        if None in table.values():
+            for j in (j for j, code in enumerate(levels) if code is None):
+                text = self.ctx.texts.text(values[j])
+                self.unclear(j, col, text, self.ctx.teach_mark(text))
+                levels[j] = ""
+        return levels
 
     def _levels(self, levels: list[tuple[str, list]], completion: list[str]) -> None:
         """Completion as two tick columns: one tick gives the level, two are a finding."""
         codes = [code for code, _ in levels]
         ticks = list(zip(*(marks for _, marks in levels)))
         one = {tuple(int(k == n) for k in range(len(codes))): code for n, code in enumerate(codes)}  # one tick
-        completion[:] = [done or one.get(row_marks, "") for done, row_marks in zip(completion, ticks)]
+        picked = list(map(one.get, ticks, repeat("")))
+        if completion.count("") == len(completion):  # no completion column besides: the ticks say it all
+            completion[:] = picked
+        else:
+            completion[:] = [done or level for done, level in zip(completion, picked)]
         blank = (0,) * len(codes)
+        if set(ticks).issubset(one.keys() | {blank}):
+            return  # no row ticked twice
         for j in (j for j, row_marks in enumerate(ticks) if row_marks not in one and row_marks != blank):
             both = ", ".join(code for code, m in zip(codes, ticks[j]) if m != 0)
             self.found.append((j, LAST, finding("HOAN_THANH_KEP", levels=both, **self.where(j))))
@@ -214,3 +232,18 @@ def _merge_item(items: dict[str, list], code: str, marks: list) -> None:
         items[code] = [m if m != 0 else old for old, m in zip(items[code], marks)]
     else:
         items[code] = marks
+
+
+class _Tables:
+    """The value of every distinct cell of a table's tick and class columns, worked out once for all of them."""
+
+    def __init__(self, ctx: Context, columns: list[Sequence]) -> None:
+        self.ctx = ctx
+        self.values = set().union(*columns)
+        self.tables: dict[bool, dict] = {}
+
+    def of(self, is_class: bool) -> dict:
+        """Cell value -> tick (1/0) or class ("Nhất", "1", 0); None for a cell neither says."""
+        if is_class not in self.tables:
+            self.tables[is_class] = {value: self.ctx.mark(value, is_class) for value in self.values}
+        return self.tables[is_class]
