@@ -1,9 +1,9 @@
 """The parse cache: each return is read once per reader version, kept by content hash in .cache/parsed.sqlite.
 
 One SQLite file rather than a file per return: creating a thousand small files costs more than reading them.
-It holds data only: each parsed return as JSON text, checked field by field when read back, never unpickled (a
-cache file is as easy to plant as a return). It is only a cache: a damaged, foreign or locked-out database, or an
-entry that is not what this version writes, is dropped and read again, never an error.
+It holds data only: each parsed return as JSON (the UTF-8 bytes a worker sent), checked field by field when read
+back, never unpickled (a cache file is as easy to plant as a return). It is only a cache: a damaged, foreign or
+locked-out database, or an entry that is not what this version writes, is dropped and read again, never an error.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from contextlib import closing
 from dataclasses import fields
 from functools import lru_cache
 from itertools import chain, compress, count, groupby, repeat
-from operator import ne
+from operator import add, ne
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -44,12 +44,12 @@ def reader_fingerprint() -> str:
 
 def encode(parsed: ParsedReturn) -> bytes:
     """A parsed return as JSON (UTF-8): the form the parse cache keeps and a worker sends its answer in. Its
-    columns are packed (_pack) but names and Excel rows: most are blank, or one value down a table, and JSON
-    spends per value."""
+    columns are packed (_pack; Excel rows in runs, _steps) but names: most are blank, or one value down a table,
+    and JSON spends per value."""
     data = {f.name: getattr(parsed, f.name) for f in fields(ParsedReturn)}
     rows = parsed.rows
     data["rows"] = {f.name: _pack(getattr(rows, f.name), "") for f in fields(Rows) if f.name not in _APART}
-    data["rows"].update(name=rows.name, row=rows.row,
+    data["rows"].update(name=rows.name, row=_steps(rows.row),
                         items={code: _pack(marks, 0) for code, marks in rows.items.items()})
     data["findings"] = [{f.name: getattr(x, f.name) for f in fields(Finding)} for x in parsed.findings]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
@@ -68,7 +68,7 @@ def decode(data: bytes | str) -> ParsedReturn:
         items = packed["items"]
         columns["items"] = {code: _unpack(marks, n, 0, budget) for code, marks in items.items()}
         findings = [Finding(**f) for f in raw.pop("findings")]
-        parsed = ParsedReturn(rows=Rows(name=packed["name"], row=_unpack(packed["row"], n, 0, budget), **columns),
+        parsed = ParsedReturn(rows=Rows(name=packed["name"], row=_unsteps(packed["row"], n, budget), **columns),
                               findings=findings, **raw)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         raise ValueError(f"not a parsed return: {exc}") from None
@@ -76,10 +76,11 @@ def decode(data: bytes | str) -> ParsedReturn:
     return parsed
 
 
-_APART = ("name", "row", "items")  # names and Excel rows are kept as lists (seldom repeated); items are per code
+_APART = ("name", "row", "items")  # names are kept as lists (seldom repeated), Excel rows in runs, items per code
 _ROW_FIELDS = {f.name: f for f in fields(Rows)}
 _TEXT_COLUMNS = tuple(name for name in _ROW_FIELDS if name not in _APART)
-_UNFOLD = 64  # a packed entry unfolds to at most this many values per byte of JSON (far more than a return needs)
+_UNFOLD = 4  # values a packed entry may unfold to per byte of its JSON: a return with names needs less than one,
+# and a planted entry can hold no more memory than a plain JSON list of its size would
 
 
 def _pack(column: list, blank: object) -> list | dict:
@@ -129,6 +130,30 @@ def _unpack(column: object, n: int, blank: object, budget: list[int]) -> list:
     for j, value in zip(at, values):
         unpacked[j] = value
     return unpacked
+
+
+def _steps(numbers: list[int]) -> list[int] | dict:
+    """Excel rows as {"steps": [first, count, ...]}, runs of consecutive rows (a table's rows are one or a few),
+    else the list itself."""
+    breaks = list(compress(count(1), map(ne, numbers[1:], map(add, numbers, repeat(1)))))  # where a run begins
+    if not numbers or len(breaks) > len(numbers) // 4:
+        return numbers
+    return {"steps": [value for start, end in zip([0, *breaks], [*breaks, len(numbers)])
+                      for value in (numbers[start], end - start)]}
+
+
+def _unsteps(rows: object, n: int, budget: list[int]) -> list[int]:
+    """Excel rows from _steps' form (or a plain list), n of them; ValueError when they are not."""
+    if rows.__class__ is list:
+        return _unpack(rows, n, 0, budget)
+    steps = rows.get("steps") if rows.__class__ is dict and len(rows) == 1 else None
+    if steps.__class__ is not list or len(steps) % 2:
+        raise ValueError("Excel rows neither listed nor in runs")
+    firsts, counts = steps[::2], steps[1::2]
+    budget[0] -= n
+    if budget[0] < 0 or not _indexes(counts, n + 1) or sum(counts) != n or set(map(type, firsts)) - {int}:
+        raise ValueError("runs of Excel rows that do not add up")
+    return list(chain.from_iterable(map(range, firsts, map(add, firsts, counts))))
 
 
 def _indexes(numbers: object, n: int) -> bool:
@@ -211,7 +236,7 @@ class ParseCache:
                 with closing(self._connect() if self.path.exists() else self._create()) as db, db:
                     db.execute("DELETE FROM parsed WHERE fingerprint != ?", (self.fingerprint,))
                     db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
-                                   [(sha, self.fingerprint, data.decode()) for sha, data in items])
+                                   [(sha, self.fingerprint, data) for sha, data in items])
                 return
             except sqlite3.Error:
                 if attempt == 2:
