@@ -81,6 +81,7 @@ class HeadingIndex:
         own_codes = self.own_codes | set(LEVEL_ALIASES)
         self._word_sets = [(_words(k), tuple(k.split()[:2]), v) for k, v in self.exact.items()
                            if v[0] in ("item", "level") and v[1] in own_codes]
+        self._classified: dict[str, tuple[str, str] | None] = {}  # folded heading -> classify(), bounded
 
     def classify(self, label: str) -> tuple[str, str] | None:
         """The role and code of a heading, or None when it matches nothing closely enough.
@@ -91,6 +92,14 @@ class HeadingIndex:
         names the class ("Huân chương LĐ hạng Ba") comes back as "HC_LD=Ba".
         """
         key = folded(label)
+        if key in self._classified:
+            return self._classified[key]
+        if len(self._classified) >= 4096:
+            self._classified.clear()
+        self._classified[key] = hit = self._classify(key)
+        return hit
+
+    def _classify(self, key: str) -> tuple[str, str] | None:
         if not key:
             return None
         hit = self.exact.get(key) or (self.exact.get(key[8:]) if key.startswith("dang ky ") else None)

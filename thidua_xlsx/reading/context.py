@@ -28,6 +28,13 @@ def mark_memos(catalogue: Catalogue) -> tuple[Memo, Memo]:
     return Memo(4096), Memo(4096)
 
 
+@lru_cache(maxsize=8)
+def hint_memo(catalogue: Catalogue) -> Memo:
+    """The hints given so far, per catalogue: finding the nearest label is the dearest step of reading a return,
+    and the same unknown heading or mark comes back in return after return."""
+    return Memo(4096)
+
+
 class Context:
     """The state of reading one file, shared by its tables."""
 
@@ -37,6 +44,7 @@ class Context:
         self.indexes = indexes(catalogue)
         self.texts = Texts()
         self.ticks, self.class_marks = mark_memos(catalogue)
+        self.hints = hint_memo(catalogue)
         self._levels: dict[object, str | None] = {}
         self._items: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self.taught = dict(catalogue.marks)
@@ -86,30 +94,45 @@ class Context:
     # --- hints: the campaign.toml line that would teach the reader -----------------------------------------
     def teach_mark(self, text: str) -> str:
         """For a cell no tick, class or level reads: the [marks] line, with the nearest level when close."""
-        near = get_close_matches(folded(text), [folded(label) for label in COMPLETION_LEVELS.values()], 1, 0.6)
-        if near:
-            code = next(c for c, label in COMPLETION_LEVELS.items() if folded(label) == near[0])
-            return _hint("marks", text, code, COMPLETION_LEVELS[code])
-        return _hint("marks", text, "tick", "")
+        known = self.hints.get(("mark", text))
+        return known if known is not None else self.hints.keep(("mark", text), _teach_mark(text))
 
     def teach_item(self, part: str, kind: str) -> str:
         """For a part of a text cell that maps to nothing: the [marks] line, with the nearest item."""
-        index = self.indexes[kind]
-        keys = {folded(label): code for code, label in index.labels.items() if code in index.own_codes}
-        keys.update({alias: code for code in index.own_codes for alias in ITEM_ALIASES.get(code, ())})
-        near = get_close_matches(folded(part), list(keys), 1, 0.5)
-        code = keys[near[0]] if near else ""
-        return _hint("marks", part, code, index.labels.get(code, ""))
+        known = self.hints.get(("item", part, kind))
+        return known if known is not None else self.hints.keep(("item", part, kind),
+                                                               _teach_item(part, self.indexes[kind]))
 
     def teach_heading(self, heading: str) -> str:
         """For an unknown heading: the [headings] line, with the nearest item or descriptive column."""
-        index = self.indexes[""]
-        keys = {folded(label): code for code, label in index.labels.items()}
-        keys.update({alias: code for code in index.labels for alias in ITEM_ALIASES.get(code, ())})
-        keys.update({alias: field for field, aliases in DESCRIPTIVE_HEADINGS.items() for alias in aliases})
-        near = get_close_matches(folded(heading), list(keys), 1, 0.6)
-        target = keys[near[0]] if near else ""
-        return _hint("headings", heading, target, index.labels.get(target) or DESCRIPTIVE_LABELS.get(target, ""))
+        known = self.hints.get(("heading", heading))
+        return known if known is not None else self.hints.keep(("heading", heading),
+                                                               _teach_heading(heading, self.indexes[""]))
+
+
+def _teach_mark(text: str) -> str:
+    near = get_close_matches(folded(text), [folded(label) for label in COMPLETION_LEVELS.values()], 1, 0.6)
+    if near:
+        code = next(c for c, label in COMPLETION_LEVELS.items() if folded(label) == near[0])
+        return _hint("marks", text, code, COMPLETION_LEVELS[code])
+    return _hint("marks", text, "tick", "")
+
+
+def _teach_item(part: str, index: HeadingIndex) -> str:
+    keys = {folded(label): code for code, label in index.labels.items() if code in index.own_codes}
+    keys.update({alias: code for code in index.own_codes for alias in ITEM_ALIASES.get(code, ())})
+    near = get_close_matches(folded(part), list(keys), 1, 0.5)
+    code = keys[near[0]] if near else ""
+    return _hint("marks", part, code, index.labels.get(code, ""))
+
+
+def _teach_heading(heading: str, index: HeadingIndex) -> str:
+    keys = {folded(label): code for code, label in index.labels.items()}
+    keys.update({alias: code for code in index.labels for alias in ITEM_ALIASES.get(code, ())})
+    keys.update({alias: field for field, aliases in DESCRIPTIVE_HEADINGS.items() for alias in aliases})
+    near = get_close_matches(folded(heading), list(keys), 1, 0.6)
+    target = keys[near[0]] if near else ""
+    return _hint("headings", heading, target, index.labels.get(target) or DESCRIPTIVE_LABELS.get(target, ""))
 
 
 def _hint(table: str, text: str, target: str, label: str) -> str:
