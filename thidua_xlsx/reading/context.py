@@ -4,6 +4,7 @@ memoised marks, and the hints that tell a clerk which campaign.toml line would t
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
 
@@ -16,23 +17,24 @@ from thidua_xlsx.reading.model import ParsedReturn, Rows
 from thidua_xlsx.vocabulary import DESCRIPTIVE, DESCRIPTIVE_HEADINGS, DESCRIPTIVE_LABELS, ITEM_ALIASES
 
 
-@lru_cache(maxsize=8)
-def indexes(catalogue: Catalogue) -> dict[str, HeadingIndex]:
-    """Heading indexes per kind ("" for a table of both kinds), built once per catalogue (frozen, hashable)."""
-    return {kind: HeadingIndex(catalogue, kind) for kind in ("", *KINDS)}
+@dataclass(frozen=True)
+class PerCatalogue:
+    """What reading returns of one catalogue keeps from one return to the next, in this process: heading indexes
+    per kind ("" for a table of both kinds), the values of tick and class cells met so far (taught marks decide
+    some), and the hints given so far (finding the nearest label is the dearest step of reading a return, and
+    the same unknown heading or mark comes back in return after return)."""
+
+    indexes: dict[str, HeadingIndex]
+    ticks: Memo
+    class_marks: Memo
+    hints: Memo
 
 
 @lru_cache(maxsize=8)
-def mark_memos(catalogue: Catalogue) -> tuple[Memo, Memo]:
-    """The values of tick cells and of class cells met so far, per catalogue (its taught marks decide some)."""
-    return Memo(4096), Memo(4096)
-
-
-@lru_cache(maxsize=8)
-def hint_memo(catalogue: Catalogue) -> Memo:
-    """The hints given so far, per catalogue: finding the nearest label is the dearest step of reading a return,
-    and the same unknown heading or mark comes back in return after return."""
-    return Memo(4096)
+def per_catalogue(catalogue: Catalogue) -> PerCatalogue:
+    """Built once per catalogue (frozen, hashable): one look-up per return."""
+    return PerCatalogue({kind: HeadingIndex(catalogue, kind) for kind in ("", *KINDS)}, Memo(4096), Memo(4096),
+                        Memo(4096))
 
 
 class Context:
@@ -41,10 +43,9 @@ class Context:
     def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
         parsed.rows = Rows(items={code: [] for code in catalogue.codes})
         self.parsed, self.catalogue = parsed, catalogue
-        self.indexes = indexes(catalogue)
+        kept = per_catalogue(catalogue)
+        self.indexes, self.ticks, self.class_marks, self.hints = kept.indexes, kept.ticks, kept.class_marks, kept.hints
         self.texts = Texts()
-        self.ticks, self.class_marks = mark_memos(catalogue)
-        self.hints = hint_memo(catalogue)
         self._levels: dict[object, str | None] = {}
         self._items: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self.taught = dict(catalogue.marks)
