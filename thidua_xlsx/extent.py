@@ -18,7 +18,10 @@ _XLSX_REF = re.compile(rb'\br="([A-Z]{0,3})([0-9]{0,7})"')
 # A cell written otherwise than <c r="A1".."AZ9999" ...>: past column AZ or row 9999, without a reference, or with
 # its attributes in another order. Without one, a sheet is under 52 × 9999 cells and needs no closer look (one
 # search at C speed; the exact scan below costs more and is only needed for big or unusual sheets).
-_XLSX_UNUSUAL = re.compile(rb'<c(?! r="A?[A-Z][0-9]{1,4}")[\s>/]')
+_XLSX_UNUSUAL = re.compile(rb'<c(?! r="A?[A-Z][0-9]{1,4}+")[\s>/]')  # (digits end at a non-digit: no backtracking)
+# A cell or a sheetData with a namespace prefix (<x:c ...>): calamine reads a cell by its local name, whatever the
+# prefix, so a prefixed cell escapes _XLSX_UNUSUAL and needs the exact scan.
+_XLSX_PREFIXED = re.compile(rb':(?:c[\s>/]|sheetData)')
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CHUNK = 1 << 24
@@ -71,8 +74,8 @@ def xlsx_extent(part: IO[bytes]) -> Extent:
     a small upper bound at once for the usual sheet, written the usual way and nowhere near a limit."""
     with part:
         head = part.read(_CHUNK)
-        if len(head) < _CHUNK and b":sheetData" not in head and not _XLSX_UNUSUAL.search(head):
-            return Extent(9999, 52)  # (a prefixed namespace, <x:c ...>, is unusual too)
+        if len(head) < _CHUNK and not _XLSX_PREFIXED.search(head) and not _XLSX_UNUSUAL.search(head):
+            return Extent(9999, 52)
         return _scan(head, part)
 
 

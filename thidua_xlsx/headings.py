@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
+from string import ascii_letters
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, Catalogue
 from thidua_xlsx.text import fold
@@ -80,6 +81,7 @@ class HeadingIndex:
         own_codes = self.own_codes | set(LEVEL_ALIASES)
         self._word_sets = [(_words(k), tuple(k.split()[:2]), v) for k, v in self.exact.items()
                            if v[0] in ("item", "level") and v[1] in own_codes]
+        self._classified: dict[str, tuple[str, str] | None] = {}  # folded heading -> classify(), bounded
 
     def classify(self, label: str) -> tuple[str, str] | None:
         """The role and code of a heading, or None when it matches nothing closely enough.
@@ -90,6 +92,14 @@ class HeadingIndex:
         names the class ("Huân chương LĐ hạng Ba") comes back as "HC_LD=Ba".
         """
         key = folded(label)
+        if key in self._classified:
+            return self._classified[key]
+        if len(self._classified) >= 4096:
+            self._classified.clear()
+        self._classified[key] = hit = self._classify(key)
+        return hit
+
+    def _classify(self, key: str) -> tuple[str, str] | None:
         if not key:
             return None
         hit = self.exact.get(key) or (self.exact.get(key[8:]) if key.startswith("dang ky ") else None)
@@ -198,3 +208,14 @@ def is_signature_key(key: str) -> bool:
 def is_total_key(key: str) -> bool:
     """A folded label of the "Tổng cộng" row (or "Cộng", "Tổng số")."""
     return key in TOTAL_KEYS or key.startswith("tong cong")
+
+
+# ASCII letters no key of is_total_key begins with: a label begun by one folds to a key begun by it, lower case.
+_NOT_TOTAL_INITIALS = frozenset(ascii_letters) - {c for key in (*TOTAL_KEYS, "tong cong")
+                                                   for c in (key[0], key[0].upper())}
+
+
+def may_be_total(label: str) -> bool:
+    """Whether a clean, non-empty label may fold to a Tổng cộng key (False is sure; True asks for fold): the cheap
+    test that spares folding the names of a table."""
+    return label[0] not in _NOT_TOTAL_INITIALS

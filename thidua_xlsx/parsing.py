@@ -10,6 +10,7 @@ behind it go back to the queue. The answers are read by a thread of this process
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import queue
 import signal
@@ -58,7 +59,9 @@ def read_isolated(jobs: list[Job], catalogue: Catalogue,
     pool = _Pool(catalogue, workers)
     results: queue.Queue = queue.Queue()
     runner = threading.Thread(target=pool.run, args=(jobs, results.put), daemon=True)
-    runner.start()
+    collecting = gc.isenabled()
+    gc.disable()  # the answers piling up here live on (the consolidation keeps them): a collection would only walk
+    runner.start()  # them over and over; there are no cycles among them to free
     try:
         if meanwhile:
             meanwhile()
@@ -70,6 +73,8 @@ def read_isolated(jobs: list[Job], catalogue: Catalogue,
     finally:
         pool.stop()
         runner.join()
+        if collecting:
+            gc.enable()
 
 
 @dataclass
@@ -177,6 +182,7 @@ def _end(worker: _Worker) -> None:
 def _work(conn: Connection, catalogue: Catalogue, parent_pid: int, log_fd: int | None, memory: int) -> None:
     """A worker: read each job sent, answer ("ok", data) or (error kind, detail); exit when the pipe closes."""
     die_with_parent(parent_pid)
+    gc.enable()  # forked while the parent held collection off (read_isolated): this process makes its own garbage
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
     if log_fd is not None:
         os.dup2(log_fd, 2)  # what the spreadsheet library prints as it aborts goes to the parent, not the screen

@@ -72,7 +72,9 @@ def fold_many(texts: list[str]) -> list[str]:
     fast = _fold_fast(joined)
     if fast is None:
         return [fold(t) for t in texts]
-    return [" ".join(key.split()) for key in fast.split("\n")]
+    if "  " in fast or " \n" in fast or "\n " in fast or fast[:1] == " " or fast[-1:] == " ":
+        return [" ".join(key.split()) for key in fast.split("\n")]
+    return fast.split("\n")  # no space to collapse nor to trim (names of plain words, the usual case)
 
 
 @lru_cache(maxsize=65536)
@@ -120,8 +122,14 @@ _WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~]+")
 
 def has_legacy_words(text: str) -> bool:
     """Whether any word of an NFC text is not a Vietnamese syllable (so it may be TCVN3 or VNI)."""
-    return not text.isascii() and any(not w.isascii() and not is_vietnamese_word(w)
-                                      for w in set(_WORD.findall(text)))  # a column's names share most words
+    if text.isascii():
+        return False
+    # The cheap test first: split at spaces only, a token that is a syllable is one word (a syllable holds no
+    # digit or punctuation), so when every token with a non-ASCII letter is a syllable, so is every such word.
+    if all(map(is_vietnamese_word, [w for w in set(text.split()) if not w.isascii()])):
+        return False
+    return any(not w.isascii() and not is_vietnamese_word(w)
+               for w in set(_WORD.findall(text)))  # a column's names share most words
 
 
 def _bad_words(text: str) -> int:

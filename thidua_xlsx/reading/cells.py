@@ -18,6 +18,7 @@ class Texts:
 
     def __init__(self) -> None:
         self.converted: dict[str, int] = {}
+        self.legacy = 0  # cells met that were converted (each time): what was read from them is this file's own
         self._converted_cells: set[str] = set()
 
     def text(self, value: object) -> str:
@@ -36,9 +37,11 @@ class Texts:
             fixed, encoding = fix_legacy(value)
             result = clean(fixed)
             _TEXTS[value] = result, encoding
-        if encoding and value not in self._converted_cells:  # each distinct converted text counted once a file
-            self._converted_cells.add(value)
-            self.converted[encoding] = self.converted.get(encoding, 0) + 1
+        if encoding:
+            self.legacy += 1
+            if value not in self._converted_cells:  # each distinct converted text counted once a file
+                self._converted_cells.add(value)
+                self.converted[encoding] = self.converted.get(encoding, 0) + 1
         return result
 
     def column(self, values: list | tuple) -> list[str]:
@@ -47,12 +50,26 @@ class Texts:
         cell by cell otherwise."""
         strings = [v for v in values if isinstance(v, str) and v]
         if not strings:
-            return [self.text(v) for v in values]
+            return ["" if v is None or v == "" else self.text(v) for v in values]
         joined = " \x00 ".join(strings)  # spaces around: no word (legacy check) spans two cells
         if joined.count("\x00") != len(strings) - 1:
             return [self.text(v) for v in values]
         nfc = unicodedata.normalize("NFC", joined)
         if has_legacy_words(nfc):
             return [self.text(v) for v in values]
-        cleaned = iter(_COLUMN_SPACES.sub(" ", nfc).split("\x00"))
-        return [next(cleaned).strip() if isinstance(v, str) and v else self.text(v) for v in values]
+        if _plain(nfc):  # no space to collapse, none to trim: the cells are the parts between the separators
+            parts = nfc.split(" \x00 ")
+        else:
+            parts = [part.strip() for part in _COLUMN_SPACES.sub(" ", nfc).split("\x00")]
+        if len(parts) == len(values):  # every cell is text (a column of names, say)
+            return parts
+        cleaned = iter(parts)
+        return [next(cleaned) if isinstance(v, str) and v else "" if v is None or v == "" else self.text(v)
+                for v in values]
+
+
+def _plain(joined: str) -> bool:
+    """Whether the cells joined by " \\x00 " hold no space but single ASCII spaces between words: no control
+    character, no other Unicode space (isprintable), no run of spaces, none at either end of a cell."""
+    return ("  " not in joined and joined[0] != " " and joined[-1] != " "
+            and joined.replace("\x00", "").isprintable())

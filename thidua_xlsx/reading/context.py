@@ -4,6 +4,7 @@ memoised marks, and the hints that tell a clerk which campaign.toml line would t
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
 
@@ -11,14 +12,29 @@ from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS, Catalogue
 from thidua_xlsx.headings import HeadingIndex, folded
 from thidua_xlsx.reading import decode
 from thidua_xlsx.reading.cells import Texts
+from thidua_xlsx.reading.memo import Memo
 from thidua_xlsx.reading.model import ParsedReturn, Rows
 from thidua_xlsx.vocabulary import DESCRIPTIVE, DESCRIPTIVE_HEADINGS, DESCRIPTIVE_LABELS, ITEM_ALIASES
 
 
+@dataclass(frozen=True)
+class PerCatalogue:
+    """What reading returns of one catalogue keeps from one return to the next, in this process: heading indexes
+    per kind ("" for a table of both kinds), the values of tick and class cells met so far (taught marks decide
+    some), and the hints given so far (finding the nearest label is the dearest step of reading a return, and
+    the same unknown heading or mark comes back in return after return)."""
+
+    indexes: dict[str, HeadingIndex]
+    ticks: Memo
+    class_marks: Memo
+    hints: Memo
+
+
 @lru_cache(maxsize=8)
-def indexes(catalogue: Catalogue) -> dict[str, HeadingIndex]:
-    """Heading indexes per kind ("" for a table of both kinds), built once per catalogue (frozen, hashable)."""
-    return {kind: HeadingIndex(catalogue, kind) for kind in ("", *KINDS)}
+def per_catalogue(catalogue: Catalogue) -> PerCatalogue:
+    """Built once per catalogue (frozen, hashable): one look-up per return."""
+    return PerCatalogue({kind: HeadingIndex(catalogue, kind) for kind in ("", *KINDS)}, Memo(4096), Memo(4096),
+                        Memo(4096))
 
 
 class Context:
@@ -27,10 +43,9 @@ class Context:
     def __init__(self, parsed: ParsedReturn, catalogue: Catalogue) -> None:
         parsed.rows = Rows(items={code: [] for code in catalogue.codes})
         self.parsed, self.catalogue = parsed, catalogue
-        self.indexes = indexes(catalogue)
+        kept = per_catalogue(catalogue)
+        self.indexes, self.ticks, self.class_marks, self.hints = kept.indexes, kept.ticks, kept.class_marks, kept.hints
         self.texts = Texts()
-        self.ticks: dict[object, int | None] = {}
-        self.class_marks: dict[object, str | int | None] = {}
         self._levels: dict[object, str | None] = {}
         self._items: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self.taught = dict(catalogue.marks)
@@ -38,15 +53,15 @@ class Context:
         self.tables = 0
 
     def mark(self, value: object, is_class: bool) -> object:
-        """A tick or class cell's value (taught marks first), memoised per distinct cell value."""
-        cache = self.class_marks if is_class else self.ticks
-        if value not in cache:
-            taught = self.taught.get(folded(value)) if isinstance(value, str) else None
-            if taught in (("tick",), ("blank",)):
-                cache[value] = ("1" if is_class else 1) if taught == ("tick",) else 0
-            else:
-                cache[value] = decode.class_value(value) if is_class else decode.tick(value)
-        return cache[value]
+        """A tick or class cell's value (taught marks first), memoised per distinct cell value (per catalogue and
+        process: it depends on nothing else, and "x" and "" are most of every return's cells)."""
+        memo = self.class_marks if is_class else self.ticks
+        if value in memo:
+            return memo[value]
+        taught = self.taught.get(folded(value)) if isinstance(value, str) else None
+        if taught in (("tick",), ("blank",)):
+            return memo.keep(value, ("1" if is_class else 1) if taught == ("tick",) else 0)
+        return memo.keep(value, decode.class_value(value) if is_class else decode.tick(value))
 
     def level(self, value: object) -> str | None:
         """A completion cell's level code ("" when blank, None when unclear), memoised per distinct value."""
@@ -80,30 +95,45 @@ class Context:
     # --- hints: the campaign.toml line that would teach the reader -----------------------------------------
     def teach_mark(self, text: str) -> str:
         """For a cell no tick, class or level reads: the [marks] line, with the nearest level when close."""
-        near = get_close_matches(folded(text), [folded(label) for label in COMPLETION_LEVELS.values()], 1, 0.6)
-        if near:
-            code = next(c for c, label in COMPLETION_LEVELS.items() if folded(label) == near[0])
-            return _hint("marks", text, code, COMPLETION_LEVELS[code])
-        return _hint("marks", text, "tick", "")
+        known = self.hints.get(("mark", text))
+        return known if known is not None else self.hints.keep(("mark", text), _teach_mark(text))
 
     def teach_item(self, part: str, kind: str) -> str:
         """For a part of a text cell that maps to nothing: the [marks] line, with the nearest item."""
-        index = self.indexes[kind]
-        keys = {folded(label): code for code, label in index.labels.items() if code in index.own_codes}
-        keys.update({alias: code for code in index.own_codes for alias in ITEM_ALIASES.get(code, ())})
-        near = get_close_matches(folded(part), list(keys), 1, 0.5)
-        code = keys[near[0]] if near else ""
-        return _hint("marks", part, code, index.labels.get(code, ""))
+        known = self.hints.get(("item", part, kind))
+        return known if known is not None else self.hints.keep(("item", part, kind),
+                                                               _teach_item(part, self.indexes[kind]))
 
     def teach_heading(self, heading: str) -> str:
         """For an unknown heading: the [headings] line, with the nearest item or descriptive column."""
-        index = self.indexes[""]
-        keys = {folded(label): code for code, label in index.labels.items()}
-        keys.update({alias: code for code in index.labels for alias in ITEM_ALIASES.get(code, ())})
-        keys.update({alias: field for field, aliases in DESCRIPTIVE_HEADINGS.items() for alias in aliases})
-        near = get_close_matches(folded(heading), list(keys), 1, 0.6)
-        target = keys[near[0]] if near else ""
-        return _hint("headings", heading, target, index.labels.get(target) or DESCRIPTIVE_LABELS.get(target, ""))
+        known = self.hints.get(("heading", heading))
+        return known if known is not None else self.hints.keep(("heading", heading),
+                                                               _teach_heading(heading, self.indexes[""]))
+
+
+def _teach_mark(text: str) -> str:
+    near = get_close_matches(folded(text), [folded(label) for label in COMPLETION_LEVELS.values()], 1, 0.6)
+    if near:
+        code = next(c for c, label in COMPLETION_LEVELS.items() if folded(label) == near[0])
+        return _hint("marks", text, code, COMPLETION_LEVELS[code])
+    return _hint("marks", text, "tick", "")
+
+
+def _teach_item(part: str, index: HeadingIndex) -> str:
+    keys = {folded(label): code for code, label in index.labels.items() if code in index.own_codes}
+    keys.update({alias: code for code in index.own_codes for alias in ITEM_ALIASES.get(code, ())})
+    near = get_close_matches(folded(part), list(keys), 1, 0.5)
+    code = keys[near[0]] if near else ""
+    return _hint("marks", part, code, index.labels.get(code, ""))
+
+
+def _teach_heading(heading: str, index: HeadingIndex) -> str:
+    keys = {folded(label): code for code, label in index.labels.items()}
+    keys.update({alias: code for code in index.labels for alias in ITEM_ALIASES.get(code, ())})
+    keys.update({alias: field for field, aliases in DESCRIPTIVE_HEADINGS.items() for alias in aliases})
+    near = get_close_matches(folded(heading), list(keys), 1, 0.6)
+    target = keys[near[0]] if near else ""
+    return _hint("headings", heading, target, index.labels.get(target) or DESCRIPTIVE_LABELS.get(target, ""))
 
 
 def _hint(table: str, text: str, target: str, label: str) -> str:

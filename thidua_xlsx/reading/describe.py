@@ -60,6 +60,9 @@ def _fill_down(values: list[str], kinds: list[str]) -> None:
 def _honorifics(table: TableReader, honorific: list[str]) -> None:
     """"Ông Nguyễn Văn A" -> honorific "Ông", name "Nguyễn Văn A", on the rows of people."""
     names, kinds = table.names, table.layout.kinds
+    firsts = {name.partition(" ")[0] for name in names}  # the few first words a table's names begin with
+    if not any(word.lower() in _FIRST_WORDS for word in firsts):
+        return
     for j, name in enumerate(names):
         if kinds[j] == "ca_nhan" and name.split(" ", 1)[0].lower() in _FIRST_WORDS:
             title, rest = decode.split_honorific(name)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from thidua_xlsx.headings import folded, is_note_key, is_signature_key, is_total_key, section_kind
+from thidua_xlsx.headings import folded, is_note_key, is_signature_key, is_total_key, may_be_total, section_kind
 from thidua_xlsx.reading import decode
 from thidua_xlsx.reading.decode import kind_of
+from thidua_xlsx.reading.memo import Memo, row_key
 from thidua_xlsx.reading.plan import Plan, is_numbering
+from thidua_xlsx.text import fold
 from thidua_xlsx.vocabulary import COLLECTIVE_WORDS
 
 _BLANK = frozenset(("", None))
@@ -27,11 +29,10 @@ class Layout:
     merged: dict[int, int] = field(default_factory=dict)  # a person's second Excel row -> its first
 
 
-def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str], plan: Plan,
-            table_kind: str) -> Layout:
-    """Sort the rows of a table body; a mark is any value in a column that registers something."""
+def lay_out(seg: list[list], by_column: list, labels: list[str], plan: Plan, table_kind: str) -> Layout:
+    """Sort the rows of a table body; a mark is any value in a column that registers something. A row's label is
+    folded only when it may be a Tổng cộng (may_be_total) or the row is not the usual numbered, named one."""
     marks = [by_column[col.c] for col in plan.columns if col.role in MARK_ROLES]
-    marked = [not _BLANK.issuperset(cells) for cells in zip(*marks)] if marks else [False] * len(seg)
     tt_col = next((col.c for col in plan.of("tt")), None)
     tts = by_column[tt_col] if tt_col is not None else [None] * len(seg)
     kind_col = next((col.c for col in plan.of("kind")), None)
@@ -39,33 +40,46 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], keys: list[str]
     ticks = [by_column[col.c] for col in plan.of("item", "level")]
     layout = Layout(stop=len(seg))
     kind, after_total, footer = table_kind, False, False
-    for i, key in enumerate(keys):
-        label, tt = labels[i], tts[i]
+    for i, label in enumerate(labels):
+        tt = tts[i]
+        if (tt.__class__ in _NUMBERS and label and label[0] not in _NUMBERING_STARTS and kind_col is None
+                and not (may_be_total(label) and is_total_key(fold(label)))):
+            if footer:  # the usual row, as the steps below would take it: numbered, named, no Tổng cộng
+                layout.late.append(len(layout.data))
+            layout.data.append(i)
+            layout.kinds.append(kind or _guess_kind(label))
+            continue
+        key = fold(label) if label else ""
         if is_total_key(key) or (isinstance(tt, str) and tt and is_total_key(folded(tt))):
             layout.totals.append(i)
             after_total = True
             continue
-        if (not label or label[0] in "(0123456789") and is_numbering(seg[i]):
+        if (not label or label[0] in _NUMBERING_STARTS) and is_numbering(seg[i]):
             continue  # the numbered-columns row, wherever it is
         numbered = isinstance(tt, (int, float)) and not isinstance(tt, bool)
-        section = None if marked[i] or numbered else _section(seg[i], label)
+        marked = not _BLANK.issuperset([cells[i] for cells in marks])
+        section = None if marked or numbered else _section(seg[i], label)
         if section:
             kind = section
             continue
-        if not numbered and ((not marked[i] and _footer_label(label, key)) or _footer_cells(seg[i], names)):
+        if not numbered and ((not marked and _footer_label(label, key)) or _footer_cells(seg[i], names)):
             footer, layout.stop = True, min(layout.stop, i)
             continue
         if footer and not ((label and numbered) or any(decode.tick(cells[i]) == 1 for cells in ticks)):
             continue  # the signature block: signers' names, titles; a registrant typed below it is read
-        if marked[i] and not label and tt in _BLANK and _continues(layout, i, marks):
+        if marked and not label and tt in _BLANK and _continues(layout, i, marks):
             layout.merged[i] = layout.data[-1]
-        elif marked[i] or (label and (numbered or not after_total)) or footer:
+        elif marked or (label and (numbered or not after_total)) or footer:
             if footer:
                 layout.late.append(len(layout.data))
             layout.data.append(i)
             row_kind = kind_of(str(by_column[kind_col][i] or "")) if kind_col is not None else None
             layout.kinds.append(row_kind or kind or _guess_kind(label))
     return layout
+
+
+_NUMBERS = (int, float)  # a number, exactly (bool is not one)
+_NUMBERING_STARTS = "(0123456789"
 
 
 _SECTION_WORDS = ("thể", "nhân", "đình", "the", "nhan", "dinh")  # of every section title, accented or not
@@ -82,9 +96,17 @@ def _section(row: list, label: str) -> str | None:
 
 
 def _footer_cells(row: list, names: set[int]) -> bool:
-    """A row one of whose texts (its name aside) is a signature line, a date line or a note."""
-    return any(isinstance(v, str) and c not in names and v.strip() and _footer_label(v.strip(), folded(v))
-               for c, v in enumerate(row))
+    """A row one of whose texts (its name aside) is a signature line, a date line or a note (the rows of a form's
+    footer repeat across returns: worked out once per process)."""
+    key = (row_key(row), frozenset(names))
+    found = _FOOTERS.get(key)
+    if found is None:
+        found = _FOOTERS.keep(key, any(isinstance(v, str) and c not in names and v.strip()
+                                       and _footer_label(v.strip(), folded(v)) for c, v in enumerate(row)))
+    return found
+
+
+_FOOTERS = Memo(4096)
 
 
 def _footer_label(label: str, key: str) -> bool:

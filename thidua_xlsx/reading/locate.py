@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from thidua_xlsx.headings import folded, name_heading_kind, section_kind
 from thidua_xlsx.reading.cells import Texts
+from thidua_xlsx.reading.memo import Memo, row_key
 
 UNIT_LINE_PREFIXES = ("phong don vi", "don vi", "co quan don vi", "ten don vi", "phong", "co quan")
 # Words that, beside a name heading, make a row a table's heading.
@@ -33,19 +34,16 @@ def find_tables(rows: list[list], texts: Texts, unit_lines: list[str]) -> list[S
     for r, row in enumerate(rows):
         if row and row[0].__class__ in (int, float):
             continue  # a data or numbering row (TT first), the common case: the test below, made cheap
-        first = next((v for v in row if v != "" and v is not None), None)
-        if first is None or (isinstance(first, (int, float)) and not isinstance(first, bool)):
-            continue  # empty, or a data or numbering row: never a heading, title or unit line
-        strings = [v for v in row if isinstance(v, str) and v.strip()]
-        if not strings:
+        key = row_key(row)
+        facts = _FACTS[key] if key in _FACTS else _FACTS.keep(key, _row_facts(row))
+        if facts is None:
             continue
+        strings, kind, found = facts
         if r < 12 or section is None:
             unit_lines.extend(_unit_line(strings, texts))
-        kind = next((k for k in map(section_kind, strings[:2]) if k), None)
-        if kind and len(strings) <= 2:
+        if kind:
             section = (r, kind)
             continue
-        found = _name_column(row)
         if found is not None:
             name_col, name_kind = found
             sec_kind = section[1] if section and r - section[0] <= 3 else None
@@ -54,7 +52,25 @@ def find_tables(rows: list[list], texts: Texts, unit_lines: list[str]) -> list[S
             for n, (r, c, kind) in enumerate(starts)]
 
 
-def _unit_line(strings: list[str], texts: Texts) -> list[str]:
+_FACTS = Memo(4096)  # row_key -> _row_facts: headings, titles and sections repeat across returns
+
+
+def _row_facts(row: list) -> tuple[tuple[str, ...], str | None, tuple[int, str] | None] | None:
+    """What a row that may head a table says: its texts, the kind of section it opens, its name heading (column,
+    kind); None for an empty row or a data or numbering row (a number first), never a heading, title or unit line."""
+    first = next((v for v in row if v != "" and v is not None), None)
+    if first is None or (isinstance(first, (int, float)) and not isinstance(first, bool)):
+        return None
+    strings = tuple(v for v in row if isinstance(v, str) and v.strip())
+    if not strings:
+        return None
+    kind = next((k for k in map(section_kind, strings[:2]) if k), None)
+    if kind and len(strings) <= 2:
+        return strings, kind, None
+    return strings, None, _name_column(row)
+
+
+def _unit_line(strings: tuple[str, ...], texts: Texts) -> list[str]:
     found = []
     for value in strings[:3]:
         text = texts.text(value)

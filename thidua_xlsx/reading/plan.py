@@ -8,6 +8,7 @@ from thidua_xlsx.headings import HeadingIndex, folded, name_heading_kind
 from thidua_xlsx.reading.cells import Texts
 from thidua_xlsx.reading.decode import tick
 from thidua_xlsx.reading.locate import Spot
+from thidua_xlsx.reading.memo import Memo, row_key
 from thidua_xlsx.vocabulary import GENDER_VALUES
 
 # Roles that make a table a registration: without one of them a table of names is a payroll or a phone list.
@@ -45,27 +46,47 @@ class Plan:
         return any(col.role in REGISTRATION_ROLES for col in self.columns)
 
 
+_PLANS = Memo(1024)  # (heading rows, name column, index) -> (columns, unknown headings, rows of headings)
+
+
 def plan_table(rows: list[list], spot: Spot, index: HeadingIndex, texts: Texts) -> Plan:
-    """Map the columns of one table from its heading row and, when it is one, the sub-heading row below."""
-    top = texts.column(rows[spot.head])
+    """Map the columns of one table from its heading row and, when it is one, the sub-heading row below (worked
+    out once per process for the same headings, unless a heading needed converting from a legacy encoding: the
+    return that holds it counts it)."""
     sub_row = rows[spot.head + 1] if spot.head + 1 < spot.end else []
+    key = (row_key(rows[spot.head]), row_key(sub_row), spot.name_col, index)
+    known = _PLANS.get(key)
+    if known is None:
+        legacy = texts.legacy
+        known = _headings(rows[spot.head], sub_row, spot.name_col, index, texts)
+        if texts.legacy == legacy:
+            _PLANS.keep(key, known)
+    columns, unknown, height = known
+    plan = Plan(columns=list(columns), unknown=dict(unknown), data=spot.head + height)
+    while plan.data < spot.end and is_numbering(rows[plan.data]):
+        plan.data += 1
+    return plan
+
+
+def _headings(top_row: list, sub_row: list, name_col: int, index: HeadingIndex,
+              texts: Texts) -> tuple[list[Column], dict[int, str], int]:
+    """The columns, the unknown headings, and how many rows the headings take (1, or 2 with sub-headings)."""
+    top = texts.column(top_row)
     sub = texts.column(sub_row)
-    is_sub = _is_sub(sub_row, sub, spot.name_col, index)
-    plan = Plan(columns=[])
+    is_sub = _is_sub(sub_row, sub, name_col, index)
+    columns: list[Column] = []
+    unknown: dict[int, str] = {}
     group = ""
     for c in range(max(len(top), len(sub) if is_sub else 0)):
         label_top = top[c] if c < len(top) else ""
         label_sub = sub[c] if is_sub and c < len(sub) else ""
         group = label_top or group  # a merged heading over sub-columns: its text is in its first cell
-        column = _column(c, label_top, label_sub, group, index, c == spot.name_col)
+        column = _column(c, label_top, label_sub, group, index, c == name_col)
         if column:
-            plan.columns.append(column)
+            columns.append(column)
         elif label_sub or (label_top and not folded(label_top).startswith("dang ky")):
-            plan.unknown[c] = label_sub or label_top
-    plan.data = spot.head + (2 if is_sub else 1)
-    while plan.data < spot.end and is_numbering(rows[plan.data]):
-        plan.data += 1
-    return plan
+            unknown[c] = label_sub or label_top
+    return columns, unknown, 2 if is_sub else 1
 
 
 def _column(c: int, top: str, sub: str, group: str, index: HeadingIndex, is_name: bool) -> Column | None:
