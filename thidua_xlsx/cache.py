@@ -13,12 +13,12 @@ import json
 import sqlite3
 from contextlib import closing
 from dataclasses import fields
-from functools import lru_cache
 from itertools import chain, compress, count, groupby, repeat
 from operator import add, ne
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from thidua_xlsx.files import package_fingerprint
 from thidua_xlsx.findings import CATALOGUE, Finding
 from thidua_xlsx.reader import ParsedReturn, Rows
 
@@ -30,16 +30,9 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, fingerprint
            "json TEXT NOT NULL, PRIMARY KEY (sha256, fingerprint))")
 
 
-@lru_cache(maxsize=1)
 def reader_fingerprint() -> str:
-    """The package's source: the reader, its vocabulary, text rules, findings catalogue and messages all shape a
-    parsed return, so any change to the package's code invalidates the cache (over-invalidating costs one re-read;
-    a stale message would cost the clerk's trust)."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """What the cached readings depend on: the package's source (files.package_fingerprint)."""
+    return package_fingerprint()
 
 
 def encode(parsed: ParsedReturn) -> bytes:

@@ -10,6 +10,7 @@ import io
 import os
 import secrets
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -45,6 +46,18 @@ def _sha256(src: BinaryIO, copy_to: BinaryIO | None = None, folder: Path | None 
             except OSError as exc:
                 raise not_written(folder or Path("."), exc) from None
     return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """A digest of the package's source: the reader, its vocabulary, the rules, the findings catalogue and its
+    messages all shape what a cache keeps, so any change to the code invalidates the parse cache and the saved
+    statuses (over-invalidating costs one re-read; a stale message would cost the clerk's trust)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def file_hash(path: Path) -> str:

@@ -15,11 +15,11 @@ import secrets
 from contextlib import suppress
 from dataclasses import fields
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thidua_xlsx.config import history_url
+from thidua_xlsx.files import package_fingerprint
 from thidua_xlsx.mail_log import MAIL_LOG
 from thidua_xlsx.returns import LOG_NAME
 from thidua_xlsx.status import AWAITING, LATE, MISSING, ON_TIME, UNKNOWN, UnitStatus
@@ -34,17 +34,6 @@ ROW_KINDS = {"tap_the", "ca_nhan", "gia_dinh"}
 COUNTS = ("versions", "errors", "warnings", "infos")
 FIELDS = tuple(f.name for f in fields(UnitStatus))
 FIELD_SET = set(FIELDS)
-
-
-@lru_cache(maxsize=1)
-def package_fingerprint() -> str:
-    """The package's source (as cache.reader_fingerprint, without importing the reader): any change to the
-    code may change a status."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def fingerprint(campaign: "CampaignConfig") -> str | None:

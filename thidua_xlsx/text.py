@@ -63,9 +63,20 @@ def fold(text: str) -> str:
     return _fold_by_table(text) if fast is None else " ".join(fast.split())
 
 
+FOLD_CHUNK = 8192  # texts folded per joined string: normalising one string of a million names costs more per
+# name (and its copies take hundreds of MB), and one text the fast path cannot fold slows only its own chunk
+
+
 def fold_many(texts: list[str]) -> list[str]:
-    """fold() of many texts in one pass over their joined text: a column of names costs a few C calls (texts
-    with line breaks, which clean() never leaves, are folded one by one)."""
+    """fold() of many texts, a chunk at a time, each in one pass over its joined text: a column of names costs a
+    few C calls (texts with line breaks, which clean() never leaves, are folded one by one)."""
+    if len(texts) > FOLD_CHUNK:
+        chunks = (texts[start:start + FOLD_CHUNK] for start in range(0, len(texts), FOLD_CHUNK))
+        return [key for chunk in chunks for key in _fold_chunk(chunk)]
+    return _fold_chunk(texts)
+
+
+def _fold_chunk(texts: list[str]) -> list[str]:
     joined = "\n".join(texts)
     if len(texts) < 2 or joined.count("\n") != len(texts) - 1:
         return [fold(t) for t in texts]
