@@ -211,5 +211,6 @@ def _reports_and_history(browser) -> None:  # noqa: ANN001 - a WebDriver
     click(browser, "Lịch sử")
     browser.find_element(By.NAME, "ten").send_keys("le van TIN")
     click(browser, "Tìm")
-    assert "Lê Văn Tín 2022 VP Hoàn thành xuất sắc nhiệm vụ Chiến sĩ thi đua cơ sở" in body(browser)
+    found = "Lê Văn Tín 2022 VP Hoàn thành xuất sắc nhiệm vụ Chiến sĩ thi đua cơ sở"
+    wait_for(browser, lambda d: found in body(d), 30)  # the answer page, not the page the click left
     shot(browser, "lich-su")

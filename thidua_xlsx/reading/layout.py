@@ -65,7 +65,8 @@ def lay_out(seg: list[list], by_column: list, labels: list[str], plan: Plan, tab
         if not numbered and ((not marked and _footer_label(label, key)) or _footer_cells(seg[i], names)):
             footer, layout.stop = True, min(layout.stop, i)
             continue
-        if footer and not ((label and numbered) or any(decode.tick(cells[i]) == 1 for cells in ticks)):
+        if footer and not ((label and (numbered or _has_number(marks, i)))
+                           or any(decode.tick(cells[i]) == 1 for cells in ticks)):
             continue  # the signature block: signers' names, titles; a registrant typed below it is read
         if marked and not label and tt in _BLANK and _continues(layout, i, marks):
             layout.merged[i] = layout.data[-1]
@@ -93,6 +94,12 @@ def _section(row: list, label: str) -> str | None:
     if len(label) >= 40 or not any(word in label.lower() for word in _SECTION_WORDS):
         return None  # the cheap test first: most unmarked rows are people's names
     return section_kind(label)
+
+
+def _has_number(marks: list, i: int) -> bool:
+    """Whether a row holds a number where marks go: a signature block never does (its dates are text or dates),
+    a registrant whose number column was read as an item does."""
+    return any(cells[i].__class__ in _NUMBERS for cells in marks)
 
 
 def _footer_cells(row: list, names: set[int]) -> bool:
