@@ -14,6 +14,7 @@ and prints milliseconds and the ratio of each page to `thidua status`.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from consolidate import _campaign, filled_returns
+from common import make_campaign
+from consolidate import filled_returns
 
 EXE = [sys.executable, "-m", "thidua_xlsx"]
 
@@ -46,10 +48,10 @@ def main(n: int = 1000, repeat: int = 3) -> None:
 
     from thidua_xlsx.web.app import create_app
 
-    files = filled_returns(n)
+    files = filled_returns(n, "meta")
     work = Path(tempfile.mkdtemp(prefix="thidua-web-bench-"))
     try:
-        _campaign(work / "c", n)
+        make_campaign(work / "c", n)
         paths = sorted(str(p) for p in files.glob("*.xlsx"))
         late = len(paths) // 3  # a third arrive after the deadline, and a tenth never: findings to list
         for part, when in ((paths[:-late - n // 10], "2022-03-10T08:00"), (paths[-late:], "2022-03-20T08:00")):
@@ -81,4 +83,8 @@ def main(n: int = 1000, repeat: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=1000, help="units of the campaign")
+    parser.add_argument("repeat", nargs="?", type=int, default=3, help="requests timed, the best kept")
+    args = parser.parse_args()
+    main(args.n, args.repeat)
