@@ -75,7 +75,7 @@ def main(n: int = 1000, repeat: int = 3) -> None:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{n} đơn vị, {len(paths) - n // 10} tệp đã thu; best of {repeat}")
     print(f"  thidua status (lần đầu, đọc mọi tệp)      {cli_cold * 1000:8.0f} ms")
-    print(f"  thidua status (bộ đệm phân tích đã có)     {cli * 1000:8.0f} ms")
+    print(f"  thidua status (lần sau, trạng thái đã lưu)  {cli * 1000:8.0f} ms")
     for label, first, best in rows:
         print(f"  {label:26} lần đầu {first * 1000:8.0f} ms, sau đó {best * 1000:6.1f} ms "
               f"({cli / best:5.1f}x nhanh hơn thidua status; mục tiêu < 300 ms)")
