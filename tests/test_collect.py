@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 from datetime import datetime
 
 import pytest
 from conftest import collective, consolidated, person, write_xlsx
 
+from thidua_xlsx import returns
+from thidua_xlsx.files import not_written
 from thidua_xlsx.returns import read_log, safe_name
 
 PEOPLE_HEADER = ["TT", "Họ và tên", "Lao động tiên tiến", "Ghi chú"]
@@ -96,3 +100,27 @@ def test_report_reads_each_return_once_and_again_only_when_the_reader_changes(ca
     assert len(campaign.consolidate().frame) == 1 and len(calls) == 3, "a damaged cache is read past"
     campaign.consolidate()
     assert len(calls) == 3, "and rebuilt"
+
+
+def test_the_same_content_twice_when_the_log_cannot_be_written_is_said_not_collected_both_times(
+        campaign, filled_return, monkeypatch):
+    first = filled_return(campaign, "VP", [collective(), person("Người A")])
+    twin = first.parent / "copy-of-a.xlsx"
+    shutil.copy(first, twin)
+
+    def full(path, header, rows, sync=True):  # the disk fills up as the log rows are written
+        raise not_written(path.parent, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(returns, "append_csv", full)
+    result = campaign.collect([first, twin], received_at=datetime.fromisoformat("2022-03-10T09:00:00+07:00"))
+    reason = f"Không ghi được vào {campaign.returns_dir}: ổ đĩa đã đầy (No space left on device)."
+    assert (result.added, result.duplicates) == ([], []), "never a duplicate of a file that was not stored"
+    assert result.failed == [(str(first), reason), (str(twin), reason)]
+    assert sorted(p.name for p in campaign.returns_dir.iterdir()) == [], "nothing half-stored is left"
+
+
+def test_a_frame_names_only_the_units_and_files_it_has_rows_of(campaign, filled_return, tmp_path):
+    empty = write_xlsx(tmp_path / "KHTC.xlsx", {"S": [["PHÒNG/ĐƠN VỊ: Phòng KH-TC-TH"], PEOPLE_HEADER]})
+    result = consolidated(campaign, filled_return(campaign, "VP", [collective()]), empty)
+    assert list(result.frame["unit_code"].cat.categories) == ["VP"]
+    assert len(result.frame["source_file"].cat.categories) == 1

@@ -14,7 +14,7 @@ from conftest import collective, person, write_xlsx
 from test_round_proposals import _proposal_round, _registration_round
 
 import thidua_xlsx.consolidate
-from thidua_xlsx import Campaign
+from thidua_xlsx import Campaign, parsing
 from thidua_xlsx.cli import cli
 from thidua_xlsx.config import history_url
 from thidua_xlsx.files import append_csv
@@ -190,3 +190,27 @@ def test_a_fresh_summary_reads_no_return_and_loads_no_pandas(reported):
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True,
                            env={"COLUMNS": "200", "PATH": ""}).stdout
     assert "loaded: []" in shown and "│ KHTC " in shown
+
+
+def test_a_reading_stopped_by_chance_is_not_kept_for_status(campaign, filled_return, monkeypatch):
+    code = campaign.units[0].code
+    campaign.collect([filled_return(campaign, code, [collective(), person("Nguyễn Văn An")])],
+                     received_at=datetime.fromisoformat("2022-03-10T09:00:00+07:00"))
+    monkeypatch.setattr(parsing, "TIME_LIMIT", 0.0)  # a worker stopped at its time limit once, under load
+    stopped = campaign.consolidate()
+    assert [f.code for f in stopped.report.findings if f.unit_code == code] == ["TEP_QUA_LON", "CHUA_NOP"]
+    monkeypatch.undo()
+    again = Campaign.load(campaign.root)
+    assert again.saved_statuses() is None, "what the next reading may change is not kept"
+    assert (again.statuses()[0].state, again.statuses()[0].rows) == (ON_TIME, {"tap_the": 1, "ca_nhan": 1,
+                                                                              "gia_dinh": 0})
+
+
+def test_statuses_of_a_campaign_edited_while_it_consolidated_are_not_kept(campaign, filled_return):
+    campaign.collect([filled_return(campaign, "KHTC", [collective()])],
+                     received_at=datetime.fromisoformat("2022-03-20T09:00:00+07:00"))
+    held = Campaign.load(campaign.root)  # a web job holds the campaign while the clerk moves the deadline
+    edit(campaign.root / "campaign.toml", "deadline = 2022-03-15", "deadline = 2022-03-25")
+    assert {s.code: s.state for s in held.statuses(held.consolidate())}["KHTC"] == LATE
+    assert Campaign.load(campaign.root).saved_statuses() is None
+    assert {s.code: s.state for s in Campaign.load(campaign.root).statuses()}["KHTC"] == ON_TIME

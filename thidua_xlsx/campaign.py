@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from thidua_xlsx.config import VN_TZ, CampaignConfig, Unit
+from thidua_xlsx.errors import ThiduaError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,9 +74,18 @@ class Campaign(CampaignConfig):
         key = summary.fingerprint(self)
         result = consolidate(self, progress=progress)
         statuses = unit_statuses(self, result)
-        if key is not None and summary.fingerprint(self) == key:  # nothing it read changed meanwhile
+        # Kept only when the next consolidation would give them again: nothing it read changed meanwhile, this
+        # campaign is what its files say now (a web job may hold it for minutes), no reading failed by chance.
+        if key is not None and result.settled and summary.fingerprint(self) == key and self._as_on_disk():
             summary.save(self, key, statuses)
         return result, statuses
+
+    def _as_on_disk(self) -> bool:
+        """Whether campaign.toml and units.csv still say what this campaign was loaded with."""
+        try:
+            return type(self).load(self.root) == self
+        except ThiduaError:
+            return False
 
     def statuses(self, consolidation: "Consolidation | None" = None) -> list["UnitStatus"]:
         """Each unit's state: received at, on time, late or missing, versions, rows, findings. Without a

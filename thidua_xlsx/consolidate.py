@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 FAULTS = ("LOI_DOC_TEP", "TEP_MAT", "NHAT_KY_HONG")
+UNSETTLED = ("LOI_DOC_TEP", "TEP_QUA_LON")  # readings that failed in a worker: never cached, maybe not repeated
 
 
 @dataclass
@@ -51,6 +52,13 @@ class Consolidation:
         """Findings that are not a unit's doing: the program failed on a file, or the campaign's own files (the
         log, the stored copies) are damaged. `thidua report` still writes, and exits non-zero."""
         return [f for f in self.report.findings if f.code in FAULTS]
+
+    @property
+    def settled(self) -> bool:
+        """Whether the next consolidation of the same files would give the same result: not when the program failed
+        on a file or stopped reading it at a time or memory limit (such readings are not cached; the next one may
+        succeed)."""
+        return not any(f.code in UNSETTLED for f in self.report.findings)
 
     def current(self, unit_code: str) -> ReturnInfo | None:
         """The unit's latest readable return, if any."""

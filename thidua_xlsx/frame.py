@@ -42,7 +42,8 @@ def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "R
     def repeated(values: list[str]) -> pd.Categorical:
         # One value per return: factorised over the returns, then repeated per row (never hashed per row).
         codes_of, categories = pd.factorize(pd.Index(values, dtype=object), sort=True)
-        return pd.Categorical.from_codes(np.repeat(codes_of, lengths), categories=categories.astype(str))
+        column = pd.Categorical.from_codes(np.repeat(codes_of, lengths), categories=categories.astype(str))
+        return column.remove_unused_categories()  # a return without rows names no category
 
     def marks(code: str) -> np.ndarray:
         return np.fromiter(chain.from_iterable(rows.items.get(code) or repeat(0, len(rows)) for rows in parts),

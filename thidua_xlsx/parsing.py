@@ -61,8 +61,8 @@ def read_isolated(jobs: list[Job], catalogue: Catalogue,
     runner = threading.Thread(target=pool.run, args=(jobs, results.put), daemon=True)
     collecting = gc.isenabled()
     gc.disable()  # the answers piling up here live on (the consolidation keeps them): a collection would only walk
-    runner.start()  # them over and over; there are no cycles among them to free
-    try:
+    try:  # them over and over; there are no cycles among them to free
+        runner.start()
         if meanwhile:
             meanwhile()
         for _ in range(len(jobs)):
@@ -72,7 +72,8 @@ def read_isolated(jobs: list[Job], catalogue: Catalogue,
             yield item
     finally:
         pool.stop()
-        runner.join()
+        if runner.ident is not None:  # started
+            runner.join()
         if collecting:
             gc.enable()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import secrets
 import unicodedata
@@ -201,7 +200,8 @@ class _Batch:
     def __init__(self, folder: Path, known: dict[str, str], result: CollectResult) -> None:
         self.folder, self.known, self.result = folder, known, result
         self.staged: list[tuple[Path, LogEntry, str]] = []  # (temporary copy, its entry, the source as given)
-        self.taken = set(os.listdir(folder))
+        self.twins: list[tuple[str, str, str]] = []  # (hash, origin, source as given) of a staged copy's duplicate
+        self.taken: set[str] = set()  # names given in this batch, not yet on disk
 
     def add(self, source: Path, received_at: datetime, origin: str, label: str,
             display_name: str | None = None) -> bool:
@@ -211,6 +211,8 @@ class _Batch:
         if sha in self.known:
             tmp.unlink(missing_ok=True)
             self.result.duplicates.append((origin, self.known[sha]))
+            if any(entry.sha256 == sha for _, entry, _ in self.staged):  # a duplicate of a copy not stored yet
+                self.twins.append((sha, origin, label))
             return False
         name = self._free_name(received_at, sha, display_name or source.name)
         self.known[sha] = name
@@ -231,6 +233,7 @@ class _Batch:
         """Store the staged copies; when the disk cannot take them all (the intent or the log rows do not fit),
         the last copies are given up one by one until the rest is stored. Returns those given up and why."""
         given_up: list[tuple[str, WriteError]] = []
+        lost: dict[str, tuple[str, WriteError]] = {}  # hash -> (name it would have had, why it was given up)
         while self.staged:
             try:
                 self._store_all(sync)
@@ -240,13 +243,20 @@ class _Batch:
                 tmp.unlink(missing_ok=True)
                 self.known.pop(entry.sha256, None)
                 given_up.append((label, exc))
+                lost[entry.sha256] = (entry.file, exc)
+        for sha, origin, label in self.twins:  # the same content twice in the batch: not stored either time
+            if sha in lost:
+                name, exc = lost[sha]
+                self.result.duplicates.remove((origin, name))
+                given_up.append((label, exc))
         self.result.added.extend(entry for _, entry, _ in self.staged)
-        self.staged = []
+        self.staged, self.twins = [], []
         return given_up
 
     def _store_all(self, sync: bool) -> None:
         """Intent, renames, log rows; on a failure to write, everything undone (copies back under their temporary
-        names, the log cut back by append_csv) and WriteError raised."""
+        names, the log cut back by append_csv) and WriteError raised. Anything else (Ctrl-C) leaves the intent for
+        repair() to finish."""
         intent = self.folder / f".{secrets.token_hex(8)}.rows"
         moved: list[tuple[Path, Path]] = []
         try:
@@ -256,13 +266,13 @@ class _Batch:
                 tmp.rename(self.folder / entry.file)
                 moved.append((self.folder / entry.file, tmp))
             append_csv(self.folder / LOG_NAME, LOG_FIELDS, [entry.row() for _, entry, _ in self.staged], sync=sync)
-        except BaseException as exc:
+        except (OSError, WriteError) as exc:  # append_csv says WriteError itself
             for target, tmp in reversed(moved):
                 target.rename(tmp)
             intent.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise not_written(self.folder, exc) from None
-            raise
+            if isinstance(exc, WriteError):
+                raise
+            raise not_written(self.folder, exc) from None
         intent.unlink()
 
 

@@ -80,7 +80,7 @@ def _history_stamp(campaign: "CampaignConfig") -> tuple | None:
     url = history_url(campaign)
     if not url.startswith("sqlite:///"):
         return None
-    path = url[len("sqlite:///"):]
+    path = url[len("sqlite:///"):].split("?", 1)[0]  # sqlite:///x.sqlite?timeout=30 is the file x.sqlite
     return url, _stat(Path(path)), _stat(Path(f"{path}-wal"))
 
 
