@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from thidua_xlsx import council_layout as layout
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, KINDS
 from thidua_xlsx.findings import CATALOGUE, SEVERITY_VI
+from thidua_xlsx.processes import collector_paused
 from thidua_xlsx.rule_registry import ticked
 from thidua_xlsx.status import unit_statuses
 from thidua_xlsx.verdicts import FAILED, PASSED
@@ -532,23 +531,10 @@ def _returns(wb, st: _Styles, campaign: "CampaignConfig", consolidation: "Consol
 def write_council_workbook(campaign: "CampaignConfig", consolidation: "Consolidation", path: Path) -> Path:
     """Write the council workbook; every text that came from a return is written as text, never a formula."""
     tmp = path.with_name(f".{path.name}.tmp")
-    with _collector_paused():
+    with collector_paused():  # xlsxwriter keeps an object per cell
         _write(campaign, consolidation, tmp)
     tmp.replace(path)
     return path
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: xlsxwriter keeps an object per cell, and as they pile up the
-    collector walks them again and again (a sixth of the workbook's time); they hold no cycles to collect."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write(campaign: "CampaignConfig", consolidation: "Consolidation", tmp: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import chain, repeat
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,14 +45,12 @@ def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "R
         column = pd.Categorical.from_codes(np.repeat(codes_of, lengths), categories=categories.astype(str))
         return column.remove_unused_categories()  # a return without rows names no category
 
-    def marks(code: str) -> np.ndarray:
-        return np.fromiter(chain.from_iterable(rows.items.get(code) or repeat(0, len(rows)) for rows in parts),
-                           dtype=np.int64, count=total)
 
     data: dict[str, object] = {"unit_code": repeated([unit for unit, _, _ in current]),
                                "kind": joined("kind"), "name": joined("name"), "completion": joined("completion")}
     for code in codes:
-        data[code] = [str(v) for v in joined_items(parts, code)] if code in class_codes else marks(code)
+        values = _item_values(parts, code)
+        data[code] = [str(v) for v in values] if code in class_codes else np.fromiter(values, np.int64, count=total)
     data.update({"note": joined("note"), "source_file": repeated([file for _, file, _ in current]),
                  "source_sheet": joined("sheet"), "source_row": np.fromiter(
                      chain.from_iterable(rows.row for rows in parts), dtype=np.int64, count=total)})
@@ -68,6 +66,6 @@ def build_frame(campaign: "CampaignConfig", current: Sequence[tuple[str, str, "R
     return pd.DataFrame(data, columns=registration_columns(campaign))
 
 
-def joined_items(parts: list["Rows"], code: str) -> list:
+def _item_values(parts: list["Rows"], code: str) -> Iterator:
     """One item's values over every return (0 where a return lacks the item)."""
-    return list(chain.from_iterable(rows.items.get(code) or repeat(0, len(rows)) for rows in parts))
+    return chain.from_iterable(rows.items.get(code) or repeat(0, len(rows)) for rows in parts)

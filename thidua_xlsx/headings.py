@@ -8,6 +8,7 @@ from functools import lru_cache
 from string import ascii_letters
 
 from thidua_xlsx.catalogue import COMPLETION_LEVELS, Catalogue
+from thidua_xlsx.reading.memo import Memo
 from thidua_xlsx.text import fold
 from thidua_xlsx.vocabulary import (
     ABBREVIATIONS,
@@ -81,7 +82,7 @@ class HeadingIndex:
         own_codes = self.own_codes | set(LEVEL_ALIASES)
         self._word_sets = [(_words(k), tuple(k.split()[:2]), v) for k, v in self.exact.items()
                            if v[0] in ("item", "level") and v[1] in own_codes]
-        self._classified: dict[str, tuple[str, str] | None] = {}  # folded heading -> classify(), bounded
+        self._classified = Memo(4096)  # folded heading -> classify()
 
     def classify(self, label: str) -> tuple[str, str] | None:
         """The role and code of a heading, or None when it matches nothing closely enough.
@@ -92,12 +93,7 @@ class HeadingIndex:
         names the class ("Huân chương LĐ hạng Ba") comes back as "HC_LD=Ba".
         """
         key = folded(label)
-        if key in self._classified:
-            return self._classified[key]
-        if len(self._classified) >= 4096:
-            self._classified.clear()
-        self._classified[key] = hit = self._classify(key)
-        return hit
+        return self._classified.of(key, lambda: self._classify(key))
 
     def _classify(self, key: str) -> tuple[str, str] | None:
         if not key:

@@ -27,7 +27,7 @@ from typing import BinaryIO, Callable, Iterator
 from thidua_xlsx.cache import decode, encode
 from thidua_xlsx.catalogue import Catalogue
 from thidua_xlsx.findings import finding
-from thidua_xlsx.processes import die_with_parent, pool_context
+from thidua_xlsx.processes import collector_paused, die_with_parent, pool_context
 from thidua_xlsx.reader import ParsedReturn, read_return
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space a worker may add to what it started with, reading one file
@@ -59,23 +59,20 @@ def read_isolated(jobs: list[Job], catalogue: Catalogue,
     pool = _Pool(catalogue, workers)
     results: queue.Queue = queue.Queue()
     runner = threading.Thread(target=pool.run, args=(jobs, results.put), daemon=True)
-    collecting = gc.isenabled()
-    gc.disable()  # the answers piling up here live on (the consolidation keeps them): a collection would only walk
-    try:  # them over and over; there are no cycles among them to free
-        runner.start()
-        if meanwhile:
-            meanwhile()
-        for _ in range(len(jobs)):
-            item = results.get()
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        pool.stop()
-        if runner.ident is not None:  # started
-            runner.join()
-        if collecting:
-            gc.enable()
+    with collector_paused():  # the answers piling up here live on (the consolidation keeps them)
+        try:
+            runner.start()
+            if meanwhile:
+                meanwhile()
+            for _ in range(len(jobs)):
+                item = results.get()
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            pool.stop()
+            if runner.ident is not None:  # started
+                runner.join()
 
 
 @dataclass
@@ -183,7 +180,7 @@ def _end(worker: _Worker) -> None:
 def _work(conn: Connection, catalogue: Catalogue, parent_pid: int, log_fd: int | None, memory: int) -> None:
     """A worker: read each job sent, answer ("ok", data) or (error kind, detail); exit when the pipe closes."""
     die_with_parent(parent_pid)
-    gc.enable()  # forked while the parent held collection off (read_isolated): this process makes its own garbage
+    gc.enable()  # forked while the parent held collection off (collector_paused): this process makes garbage
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
     if log_fd is not None:
         os.dup2(log_fd, 2)  # what the spreadsheet library prints as it aborts goes to the parent, not the screen

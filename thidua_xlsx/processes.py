@@ -1,17 +1,20 @@
 """Worker processes: fork where the platform has it (workers start at once and inherit what is loaded), spawn
 elsewhere (Windows), one helper to run a job beside the caller without pickling its arguments, and the rule that
-no child outlives its parent (a `kill -9` of a command leaves no worker behind)."""
+no child outlives its parent (a `kill -9` of a command leaves no worker behind); and the garbage collector paused
+while a process piles up objects that live on."""
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
 import sys
 import traceback
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
-from typing import Callable
+from typing import Callable, Iterator
 
 from thidua_xlsx.errors import ThiduaError
 
@@ -39,6 +42,19 @@ def die_with_parent(parent_pid: int) -> None:
             pass
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block: while many objects that live on pile up (a
+    consolidation's answers, xlsxwriter's cells), it would walk them again and again; they hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Beside:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thidua_xlsx.config import history_url
-from thidua_xlsx.files import package_fingerprint
+from thidua_xlsx.files import file_hash, package_fingerprint
 from thidua_xlsx.mail_log import MAIL_LOG
 from thidua_xlsx.returns import LOG_NAME
 from thidua_xlsx.status import AWAITING, LATE, MISSING, ON_TIME, UNKNOWN, UnitStatus
@@ -53,7 +53,7 @@ def fingerprint(campaign: "CampaignConfig") -> str | None:
 
 def _digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_hash(path)
     except OSError:
         return None
 

@@ -55,13 +55,13 @@ class Context:
     def mark(self, value: object, is_class: bool) -> object:
         """A tick or class cell's value (taught marks first), memoised per distinct cell value (per catalogue and
         process: it depends on nothing else, and "x" and "" are most of every return's cells)."""
-        memo = self.class_marks if is_class else self.ticks
-        if value in memo:
-            return memo[value]
+        return (self.class_marks if is_class else self.ticks).of(value, lambda: self._mark(value, is_class))
+
+    def _mark(self, value: object, is_class: bool) -> object:
         taught = self.taught.get(folded(value)) if isinstance(value, str) else None
         if taught in (("tick",), ("blank",)):
-            return memo.keep(value, ("1" if is_class else 1) if taught == ("tick",) else 0)
-        return memo.keep(value, decode.class_value(value) if is_class else decode.tick(value))
+            return ("1" if is_class else 1) if taught == ("tick",) else 0
+        return decode.class_value(value) if is_class else decode.tick(value)
 
     def level(self, value: object) -> str | None:
         """A completion cell's level code ("" when blank, None when unclear), memoised per distinct value."""
@@ -95,20 +95,15 @@ class Context:
     # --- hints: the campaign.toml line that would teach the reader -----------------------------------------
     def teach_mark(self, text: str) -> str:
         """For a cell no tick, class or level reads: the [marks] line, with the nearest level when close."""
-        known = self.hints.get(("mark", text))
-        return known if known is not None else self.hints.keep(("mark", text), _teach_mark(text))
+        return self.hints.of(("mark", text), lambda: _teach_mark(text))
 
     def teach_item(self, part: str, kind: str) -> str:
         """For a part of a text cell that maps to nothing: the [marks] line, with the nearest item."""
-        known = self.hints.get(("item", part, kind))
-        return known if known is not None else self.hints.keep(("item", part, kind),
-                                                               _teach_item(part, self.indexes[kind]))
+        return self.hints.of(("item", part, kind), lambda: _teach_item(part, self.indexes[kind]))
 
     def teach_heading(self, heading: str) -> str:
         """For an unknown heading: the [headings] line, with the nearest item or descriptive column."""
-        known = self.hints.get(("heading", heading))
-        return known if known is not None else self.hints.keep(("heading", heading),
-                                                               _teach_heading(heading, self.indexes[""]))
+        return self.hints.of(("heading", heading), lambda: _teach_heading(heading, self.indexes[""]))
 
 
 def _teach_mark(text: str) -> str:

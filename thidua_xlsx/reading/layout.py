@@ -105,12 +105,9 @@ def _has_number(marks: list, i: int) -> bool:
 def _footer_cells(row: list, names: set[int]) -> bool:
     """A row one of whose texts (its name aside) is a signature line, a date line or a note (the rows of a form's
     footer repeat across returns: worked out once per process)."""
-    key = (row_key(row), frozenset(names))
-    found = _FOOTERS.get(key)
-    if found is None:
-        found = _FOOTERS.keep(key, any(isinstance(v, str) and c not in names and v.strip()
-                                       and _footer_label(v.strip(), folded(v)) for c, v in enumerate(row)))
-    return found
+    return _FOOTERS.of((row_key(row), frozenset(names)), lambda: any(
+        isinstance(v, str) and c not in names and v.strip() and _footer_label(v.strip(), folded(v))
+        for c, v in enumerate(row)))
 
 
 _FOOTERS = Memo(4096)

@@ -34,8 +34,7 @@ def find_tables(rows: list[list], texts: Texts, unit_lines: list[str]) -> list[S
     for r, row in enumerate(rows):
         if row and row[0].__class__ in (int, float):
             continue  # a data or numbering row (TT first), the common case: the test below, made cheap
-        key = row_key(row)
-        facts = _FACTS[key] if key in _FACTS else _FACTS.keep(key, _row_facts(row))
+        facts = _FACTS.of(row_key(row), lambda: _row_facts(row))
         if facts is None:
             continue
         strings, kind, found = facts

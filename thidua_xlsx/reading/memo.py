@@ -3,7 +3,7 @@ with the same row, and a campaign's returns share their forms: kept per process,
 
 from __future__ import annotations
 
-from typing import Hashable, TypeVar
+from typing import Callable, Hashable, TypeVar
 
 V = TypeVar("V")
 
@@ -21,6 +21,10 @@ class Memo(dict):
             self.clear()
         self[key] = value
         return value
+
+    def of(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value kept under key, else make()'s, kept."""
+        return self[key] if key in self else self.keep(key, make())
 
 
 def row_key(row: list) -> tuple:
